@@ -1,0 +1,1 @@
+namespace OrleansConfusion.Engine; internal static class Placeholder { }
