@@ -1,1 +1,0 @@
-namespace OrleansConfusion.Engine; internal static class Placeholder { }

@@ -1,0 +1,22 @@
+namespace OrleansConfusion.Grains.Abstractions;
+
+/// <summary>
+/// One per sweep, keyed by the sweep id (the spec's name). Expands the spec, keeps a bounded queue of
+/// trials, dispatches them as capacity frees, gathers their rows and writes the Parquet output.
+/// Its state is persisted, so a restarted silo resumes the sweep. No call waits for training.
+/// </summary>
+public interface ISweepCoordinatorGrain : IGrainWithStringKey
+{
+    /// <summary>Idempotent: resubmitting the same spec keeps finished trials and re-drives the rest.</summary>
+    Task<SweepSubmission> SubmitAsync(SweepSpec spec);
+
+    Task<SweepStatus> GetStatusAsync();
+
+    /// <summary>Cancels queued and running trials; finished ones and their rows are kept and written.</summary>
+    Task CancelAsync();
+
+    // Called by trials.
+    Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows);
+    Task ReportProgressAsync(TrialStatus status);
+    Task ReportOutcomeAsync(TrialOutcome outcome);
+}

@@ -1,0 +1,9 @@
+namespace OrleansConfusion.Grains.Abstractions;
+
+public enum SweepState
+{
+    NotFound,
+    Running,
+    Completed,
+    Cancelled,
+}
