@@ -37,7 +37,7 @@ public static class Initializer
         InitScheme.LeCunNormal => Math.Sqrt(1.0 / fanIn),
         InitScheme.HeNormal => Math.Sqrt(2.0 / fanIn),
         InitScheme.GlorotNormal or InitScheme.GlorotUniform => Math.Sqrt(2.0 / (fanIn + fanOut)),
-        InitScheme.Orthogonal => scale / Math.Sqrt(fanIn),
+        InitScheme.Orthogonal => scale / Math.Sqrt(Math.Max(fanIn, fanOut)), // unit rows or columns, whichever are longer
         _ => throw new ArgumentOutOfRangeException(nameof(scheme), scheme, null),
     };
 

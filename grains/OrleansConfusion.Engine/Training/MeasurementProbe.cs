@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using OrleansConfusion.Engine.Configuration;
+using OrleansConfusion.Engine.Confusion;
+using OrleansConfusion.Engine.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrleansConfusion.Engine.Training;
+
+/// <summary>
+/// Everything one measurement needs, chosen once per trial: the fixed evaluation subset of the
+/// training set, the test set and the M samples of the per-sample Gram (fixed, so the per-sample
+/// trajectory follows the same samples). Paper-protocol batches are drawn fresh at each step from a
+/// generator seeded by (trial seed, step), so a resumed trial draws the same batches.
+/// </summary>
+internal sealed class MeasurementProbe : IDisposable
+{
+    private const int EvalChunk = 1024;
+    private readonly TrialConfig _config;
+    private readonly Tensor _trainX, _trainY, _evalX, _evalY, _testX, _testY;
+    private readonly Tensor? _sampleX, _sampleY;
+
+    public MeasurementProbe(TrialConfig config, DatasetSplits data, Device device)
+    {
+        _config = config;
+        var m = config.Measurement;
+        _trainX = data.Train.Inputs.to(device);
+        _trainY = data.Train.Labels.to(device);
+        long evalCount = Math.Min(m.EvalSubset, data.Train.Count);
+        _evalX = _trainX[TensorIndex.Slice(0, evalCount)];
+        _evalY = _trainY[TensorIndex.Slice(0, evalCount)];
+        _testX = data.Test.Inputs.to(device);
+        _testY = data.Test.Labels.to(device);
+        if (m.PerSampleM > 0)
+        {
+            var random = new Random(SeedMix.Combine(config.Seed, 2, 0));
+            var order = Enumerable.Range(0, data.Train.Count).Select(i => (long)i).ToArray();
+            random.Shuffle(order);
+            using var index = tensor(order[..Math.Min(m.PerSampleM, order.Length)], device: device);
+            _sampleX = _trainX.index_select(0, index);
+            _sampleY = _trainY.index_select(0, index);
+        }
+    }
+
+    public MeasurementRecord Measure(nn.Module<Tensor, Tensor> model, long step, int epoch, double learningRate, double wallSeconds)
+    {
+        var m = _config.Measurement;
+        var (trainLoss, trainAccuracy) = Evaluate(model, _evalX, _evalY);
+        var (testLoss, testAccuracy) = Evaluate(model, _testX, _testY);
+
+        CosineStatistics? paper = null;
+        double paperSeconds = 0;
+        if (m.PaperPairs > 0 && double.IsFinite(trainLoss))
+        {
+            var clock = Stopwatch.StartNew();
+            var random = new Random(SeedMix.Combine(_config.Seed, 3, step));
+            paper = PaperProtocol.Measure(model, _trainX, _trainY, m.PaperPairs, m.PaperBatch, random, m.HistogramBins);
+            paperSeconds = clock.Elapsed.TotalSeconds;
+        }
+
+        PerSampleStatistics? perSample = null;
+        double perSampleSeconds = 0;
+        if (_sampleX is not null && _sampleY is not null && double.IsFinite(trainLoss))
+        {
+            var clock = Stopwatch.StartNew();
+            perSample = PerSampleStatistics.FromGram(PerSampleGram.Compute(model, _sampleX, _sampleY), m.HistogramBins);
+            perSampleSeconds = clock.Elapsed.TotalSeconds;
+        }
+
+        return new MeasurementRecord
+        {
+            Step = step,
+            Epoch = epoch,
+            LearningRate = learningRate,
+            TrainLoss = trainLoss,
+            TrainAccuracy = trainAccuracy,
+            TestLoss = testLoss,
+            TestAccuracy = testAccuracy,
+            WallSeconds = wallSeconds,
+            Paper = paper,
+            PaperSeconds = paperSeconds,
+            PerSample = perSample,
+            PerSampleSeconds = perSampleSeconds,
+        };
+    }
+
+    /// <summary>Mean cross-entropy and accuracy in eval mode, in chunks to bound memory.</summary>
+    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y)
+    {
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            long n = x.shape[0];
+            double lossSum = 0, correct = 0;
+            for (long start = 0; start < n; start += EvalChunk)
+            {
+                using var scope = NewDisposeScope();
+                long end = Math.Min(start + EvalChunk, n);
+                var logits = model.call(x[TensorIndex.Slice(start, end)]);
+                var labels = y[TensorIndex.Slice(start, end)];
+                lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).ToDouble();
+                correct += logits.argmax(1).eq(labels).sum().ToDouble();
+            }
+            return (lossSum / n, correct / n);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in new[] { _trainX, _trainY, _evalX, _evalY, _testX, _testY, _sampleX, _sampleY }) t?.Dispose();
+    }
+}

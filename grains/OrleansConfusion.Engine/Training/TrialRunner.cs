@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using OrleansConfusion.Engine.Configuration;
+using OrleansConfusion.Engine.Confusion;
+using OrleansConfusion.Engine.Data;
+using OrleansConfusion.Engine.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrleansConfusion.Engine.Training;
+
+/// <summary>
+/// Trains one trial with SGD and measures gradient confusion along the way. Synchronous and
+/// single-threaded by design: callers run it off their scheduler (Task.Run) and receive measurements
+/// through callbacks. Every step runs inside its own dispose scope, so native memory stays flat.
+/// All randomness (init, data order, measurement draws) derives from the trial seed, never from
+/// torch's global generator, so a CPU run is deterministic even beside other runs in the process.
+/// </summary>
+public sealed class TrialRunner
+{
+    private readonly TrialConfig _config;
+    private readonly DatasetSplits _data;
+    private readonly TrialRunContext _context;
+    private readonly Stopwatch _clock = new();
+    private double _wallOffset;
+
+    private TrialRunner(TrialConfig config, DatasetSplits data, TrialRunContext context)
+    {
+        _config = config;
+        _data = data;
+        _context = context;
+    }
+
+    public static TrialResult Run(TrialConfig config, DatasetSplits data, TrialRunContext context)
+    {
+        ConfigValidator.ThrowIfInvalid(config);
+        return new TrialRunner(config, data, context).Run();
+    }
+
+    /// <summary>Steps in one epoch: every batch, the last one possibly smaller.</summary>
+    public static long StepsPerEpoch(int samples, int batchSize) => (samples + batchSize - 1) / batchSize;
+
+    public static long TotalSteps(TrainingConfig training, int samples) =>
+        training.Steps > 0 ? training.Steps : training.Epochs * StepsPerEpoch(samples, training.BatchSize);
+
+    private TrialResult Run()
+    {
+        _clock.Start();
+        var training = _config.Training;
+        var device = _context.Device;
+        var train = _data.Train;
+        int n = train.Count;
+        long stepsPerEpoch = StepsPerEpoch(n, training.BatchSize);
+        long totalSteps = TotalSteps(training, n);
+        int epochs = (int)((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+
+        using var generator = new Generator((ulong)_config.Seed);
+        using var model = ModelFactory.Create(_config.Model, train.SampleShape, train.NumClasses, generator);
+        model.to(device);
+        using var trainX = train.Inputs.to(device);
+        using var trainY = train.Labels.to(device);
+        using var probe = new MeasurementProbe(_config, _data, device);
+        using var optimizer = optim.SGD(model.parameters(), training.LearningRate, training.Momentum, weight_decay: training.WeightDecay);
+
+        var state = new RunState { ParameterCount = ModelFactory.ParameterCount(model) };
+        var resumed = _context.CheckpointPath is { } path ? TrialCheckpoint.TryLoad(path, model) : null;
+        int firstEpoch = 0;
+        if (resumed is not null)
+        {
+            firstEpoch = resumed.CompletedEpochs;
+            state.Step = resumed.Step;
+            state.LastMeasuredStep = resumed.LastMeasuredStep;
+            state.BestLoss = resumed.BestLoss;
+            state.BestAccuracy = resumed.BestAccuracy;
+            state.StepsToTarget = resumed.StepsToTargetLoss;
+            _wallOffset = resumed.WallSeconds;
+        }
+        else if (!Measure(model, probe, state, epoch: 0))
+        {
+            return Finish(state, TrialOutcomeStatus.Diverged, 0, device, false, "non-finite loss at initialisation");
+        }
+
+        var progress = new ProgressThrottle(_context.OnProgress, totalSteps, training.BatchSize);
+        for (int epoch = firstEpoch; epoch < epochs && state.Step < totalSteps; epoch++)
+        {
+            double lr = LearningRate(training, epoch);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            state.LearningRate = lr;
+            long[] order = Permutation(n, _config.Seed, epoch);
+            for (long b = 0; b < stepsPerEpoch && state.Step < totalSteps; b++)
+            {
+                if (_context.CancellationToken.IsCancellationRequested)
+                    return Finish(state, TrialOutcomeStatus.Cancelled, epoch, device, resumed is not null);
+
+                double loss = Step(model, optimizer, trainX, trainY, order, b * training.BatchSize, training.BatchSize);
+                state.Step++;
+                if (!double.IsFinite(loss))
+                    return Finish(state, TrialOutcomeStatus.Diverged, epoch, device, resumed is not null, $"non-finite training loss at step {state.Step}");
+                state.SgdLossSum += loss;
+                state.SgdLossCount++;
+                progress.Report(state.Step, epoch, loss);
+
+                bool dueByStep = _config.Measurement.EveryNSteps > 0 && state.Step % _config.Measurement.EveryNSteps == 0;
+                if (dueByStep && !Measure(model, probe, state, epoch))
+                    return Finish(state, TrialOutcomeStatus.Diverged, epoch, device, resumed is not null, $"non-finite loss at step {state.Step}");
+            }
+            bool last = epoch == epochs - 1 || state.Step >= totalSteps;
+            if ((_config.Measurement.EachEpoch || last) && state.LastMeasuredStep != state.Step && !Measure(model, probe, state, epoch + 1))
+                return Finish(state, TrialOutcomeStatus.Diverged, epoch + 1, device, resumed is not null, $"non-finite loss at step {state.Step}");
+            if (_context.CheckpointPath is { } checkpoint)
+                new TrialCheckpoint(epoch + 1, state.Step, Elapsed, state.LastMeasuredStep, state.BestLoss, state.BestAccuracy, state.StepsToTarget).Save(checkpoint, model);
+        }
+        return Finish(state, TrialOutcomeStatus.Completed, epochs, device, resumed is not null);
+    }
+
+    private double Elapsed => _wallOffset + _clock.Elapsed.TotalSeconds;
+
+    private static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y, long[] order, long start, int batchSize)
+    {
+        using var scope = NewDisposeScope();
+        long end = Math.Min(start + batchSize, order.Length);
+        var index = tensor(order[(int)start..(int)end], device: x.device);
+        model.train();
+        optimizer.zero_grad();
+        var loss = nn.functional.cross_entropy(model.call(x.index_select(0, index)), y.index_select(0, index));
+        loss.backward();
+        optimizer.step();
+        return loss.ToSingle();
+    }
+
+    /// <summary>Runs one measurement and reports it. Returns false when the model has diverged.</summary>
+    private bool Measure(nn.Module<Tensor, Tensor> model, MeasurementProbe probe, RunState state, int epoch)
+    {
+        var record = probe.Measure(model, state.Step, epoch, state.LearningRate, Elapsed) with
+        {
+            SgdLoss = state.SgdLossCount > 0 ? state.SgdLossSum / state.SgdLossCount : double.NaN,
+        };
+        state.SgdLossSum = 0;
+        state.SgdLossCount = 0;
+        state.LastMeasuredStep = state.Step;
+        state.Last = record;
+        if (!double.IsFinite(record.TrainLoss)) return false;
+        state.BestLoss = double.IsNaN(state.BestLoss) ? record.TrainLoss : Math.Min(state.BestLoss, record.TrainLoss);
+        state.BestAccuracy = double.IsNaN(state.BestAccuracy) ? record.TrainAccuracy : Math.Max(state.BestAccuracy, record.TrainAccuracy);
+        if (state.StepsToTarget is null && _config.Training.TargetLoss > 0 && record.TrainLoss <= _config.Training.TargetLoss)
+            state.StepsToTarget = state.Step;
+        _context.OnMeasurement?.Invoke(record);
+        return true;
+    }
+
+    private TrialResult Finish(RunState state, TrialOutcomeStatus status, int epochs, Device device, bool resumed, string? error = null) => new()
+    {
+        Status = status,
+        Steps = state.Step,
+        Epochs = epochs,
+        FinalLoss = state.Last?.TrainLoss ?? double.NaN,
+        FinalAccuracy = state.Last?.TrainAccuracy ?? double.NaN,
+        FinalTestAccuracy = state.Last?.TestAccuracy ?? double.NaN,
+        BestLoss = state.BestLoss,
+        BestAccuracy = state.BestAccuracy,
+        StepsToTargetLoss = state.StepsToTarget,
+        WallSeconds = Elapsed,
+        ParameterCount = state.ParameterCount,
+        Device = device.ToString(),
+        Error = error,
+        Resumed = resumed,
+    };
+
+    /// <summary>Step decay: the base rate times factor^(number of decay epochs already reached).</summary>
+    public static double LearningRate(TrainingConfig training, int epoch) =>
+        training.LearningRate * Math.Pow(training.LrDecayFactor, training.LrDecayEpochs.Count(e => epoch >= e));
+
+    /// <summary>The data order of one epoch, a function of (seed, epoch) only, so resumed runs see the same order.</summary>
+    public static long[] Permutation(int n, long seed, int epoch)
+    {
+        var random = new Random(SeedMix.Combine(seed, 1, epoch));
+        var order = new long[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        random.Shuffle(order);
+        return order;
+    }
+
+    private sealed class RunState
+    {
+        public long Step;
+        public long LastMeasuredStep = -1;
+        public double LearningRate;
+        public double SgdLossSum;
+        public int SgdLossCount;
+        public double BestLoss = double.NaN;
+        public double BestAccuracy = double.NaN;
+        public long? StepsToTarget;
+        public long ParameterCount;
+        public MeasurementRecord? Last;
+    }
+}
