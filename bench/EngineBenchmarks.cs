@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using OrleansConfusion.Engine.Configuration;
+using OrleansConfusion.Engine.Confusion;
+using OrleansConfusion.Engine.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrleansConfusion.Bench;
+
+/// <summary>
+/// Engine costs, each reported as a ratio of two timings taken in the same run (so machine noise
+/// and speed cancel): Gram vs the per-sample loop, Gram and paper protocol in units of training
+/// steps, and the training step's GFLOP/s against a large matmul's.
+/// </summary>
+internal static class EngineBenchmarks
+{
+    public static void Run(Action<string, double> report, bool quick)
+    {
+        int repeats = quick ? 5 : 21;
+        using var generator = new Generator(0);
+        var config = new ModelConfig { Width = 256, Depth = 4 };
+        using var model = ModelFactory.Create(config, [784], 10, generator);
+        using var x = randn([128, 784], generator: generator);
+        using var y = randint(0, 10, [128], generator: generator);
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+
+        double step = Median(repeats, () => TrainStep(model, optimizer, x, y));
+        double gram = Median(repeats, () => PerSampleGram.Compute(model, x, y));
+        double loop = Median(quick ? 1 : 3, () => PerSampleGram.Oracle(model, x, y));
+        report("train_step_ms_mlp256x4_b128", step * 1e3);
+        report("gram_ms_m128", gram * 1e3);
+        report("loop_ms_m128", loop * 1e3);
+        report("gram_vs_loop_speedup", loop / gram);
+        report("gram_cost_in_train_steps", gram / step);
+
+        using var data = randn([4096, 784], generator: generator);
+        using var labels = randint(0, 10, [4096], generator: generator);
+        double paper = Median(quick ? 1 : 3, () => PaperProtocol.Measure(model, data, labels, 100, 128, new Random(1), 20));
+        report("paper_metric_ms_100_pairs_b128", paper * 1e3);
+        report("paper_metric_cost_in_train_steps", paper / step);
+
+        var (trainGflops, matmulGflops) = Throughput(repeats);
+        report("train_gflops_wide_mlp", trainGflops);
+        report("matmul_gflops_2048", matmulGflops);
+        report("train_gflops_fraction_of_matmul", trainGflops / matmulGflops);
+    }
+
+    /// <summary>
+    /// A wide MLP (784→2048→2048→10, batch 512) training step against a 2048³ matmul.
+    /// FLOPs of a step: forward 2·B·Σ d_in·d_out, backward twice that (input and weight grads).
+    /// </summary>
+    static (double Train, double Matmul) Throughput(int repeats)
+    {
+        using var generator = new Generator(1);
+        using var model = ModelFactory.Create(new ModelConfig { Width = 2048, Depth = 2 }, [784], 10, generator);
+        using var optimizer = optim.SGD(model.parameters(), 0.01);
+        const int batch = 512;
+        using var x = randn([batch, 784], generator: generator);
+        using var y = randint(0, 10, [batch], generator: generator);
+        double flops = 3.0 * 2 * batch * (784.0 * 2048 + 2048.0 * 2048 + 2048.0 * 10);
+        double train = Median(repeats, () => TrainStep(model, optimizer, x, y));
+
+        using var a = randn([2048, 2048], generator: generator);
+        using var b = randn([2048, 2048], generator: generator);
+        double matmul = Median(repeats, () => { using var c = a.matmul(b); return c.shape[0]; });
+        return (flops / train / 1e9, 2.0 * 2048 * 2048 * 2048 / matmul / 1e9);
+    }
+
+    static float TrainStep(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        var loss = nn.functional.cross_entropy(model.call(x), y);
+        loss.backward();
+        optimizer.step();
+        return loss.ToSingle();
+    }
+
+    /// <summary>Median wall time in seconds of <paramref name="repeats"/> runs after one warm-up.</summary>
+    public static double Median<T>(int repeats, Func<T> action)
+    {
+        action();
+        var times = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            times[i] = clock.Elapsed.TotalSeconds;
+        }
+        Array.Sort(times);
+        return times[repeats / 2];
+    }
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs the whole test suite on a fresh Debian 12 machine: installs the Debian packages the tests use
+# (Fashion-MNIST, plus what .ci/apt-packages.txt lists: Redis, Prometheus, kubectl), then dotnet test.
+# This is the README's test command and what CI (.ci/run) runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(dataset-fashion-mnist)
+if [[ -f .ci/apt-packages.txt ]]; then
+  while read -r p; do [[ -n "$p" && "$p" != \#* ]] && packages+=("$p"); done < .ci/apt-packages.txt
+fi
+missing=()
+for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if (( ${#missing[@]} > 0 )); then
+  echo "installing: ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log=$(mktemp)
+set +e
+# One test assembly at a time: the machine has 2 cores and the suites train real networks.
+dotnet test OrleansConfusion.sln --blame-hang-timeout 20m -- RunConfiguration.MaxCpuCount=1 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+echo "tests: ${passed} passed, ${failed} failed"
+rm -f "$log"
+exit "$status"
