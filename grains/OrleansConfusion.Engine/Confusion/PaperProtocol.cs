@@ -5,8 +5,8 @@ namespace OrleansConfusion.Engine.Confusion;
 
 /// <summary>
 /// The paper's measurement: draw P random pairs of mini-batches of size B, compute each batch's
-/// mean-loss gradient over all parameters and the cosine of each pair. Costs 2P backward passes at
-/// batch B, the protocol's floor; the two batches of a pair share one forward pass.
+/// mean-loss gradient over all parameters and the cosine of each pair. Costs 2P forward and backward
+/// passes at batch B, the protocol's floor.
 /// Measured in eval mode, like the per-sample Gram, so both views see the same function.
 /// </summary>
 public static class PaperProtocol
@@ -24,11 +24,8 @@ public static class PaperProtocol
             for (int p = 0; p < pairs; p++)
             {
                 using var scope = NewDisposeScope();
-                long[] first = Sample(random, n, b), second = Sample(random, n, b);
-                var index = tensor(first.Concat(second).ToArray(), device: inputs.device);
-                var losses = nn.functional.cross_entropy(model.call(inputs.index_select(0, index)), labels.index_select(0, index), reduction: nn.Reduction.None);
-                var g1 = Flatten(autograd.grad([losses[TensorIndex.Slice(0, b)].mean()], parameters, retain_graph: true));
-                var g2 = Flatten(autograd.grad([losses[TensorIndex.Slice(b, 2 * b)].mean()], parameters));
+                var g1 = BatchGradient(model, parameters, inputs, labels, Sample(random, n, b));
+                var g2 = BatchGradient(model, parameters, inputs, labels, Sample(random, n, b));
                 double dot = g1.dot(g2).ToDouble();
                 double norms = g1.norm().ToDouble() * g2.norm().ToDouble();
                 cosines[p] = norms > 0 ? Math.Clamp(dot / norms, -1, 1) : 0;
@@ -41,7 +38,17 @@ public static class PaperProtocol
         return CosineStatistics.From(cosines, bins);
     }
 
-    static Tensor Flatten(IList<Tensor> grads) => cat(grads.Select(g => g.flatten()).ToList(), 0).to_type(float64);
+    /// <summary>
+    /// The mean-loss gradient of one mini-batch, all parameters flattened. One forward and one
+    /// backward pass per batch: sharing a forward pass between the two batches of a pair would
+    /// need two backward passes through the doubled graph, which costs more.
+    /// </summary>
+    static Tensor BatchGradient(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor inputs, Tensor labels, long[] batch)
+    {
+        var index = tensor(batch, device: inputs.device);
+        var loss = nn.functional.cross_entropy(model.call(inputs.index_select(0, index)), labels.index_select(0, index));
+        return cat(autograd.grad([loss], parameters).Select(g => g.flatten()).ToList(), 0).to_type(float64);
+    }
 
     /// <summary>B distinct indices from [0, n): a partial Fisher–Yates shuffle.</summary>
     static long[] Sample(Random random, long n, int b)
