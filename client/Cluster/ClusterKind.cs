@@ -1,0 +1,7 @@
+namespace OrleansConfusion.Cli.Cluster;
+
+public enum ClusterKind
+{
+    Localhost,
+    Redis,
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Text.Json;
+using OrleansConfusion.Cli.Cluster;
+using OrleansConfusion.Cli.Spec;
+using OrleansConfusion.Grains.Abstractions;
+using Spectre.Console;
+
+namespace OrleansConfusion.Cli.Commands;
+
+/// <summary>`confusion submit`: validate a spec here, then hand it to a running cluster and return at once.</summary>
+public sealed class SubmitCommand : ClusterCommand
+{
+    readonly SweepSpecLoader _loader;
+    readonly Argument<string> _spec = new("spec") { Description = "Sweep spec (YAML); see examples/README.md" };
+    readonly Option<string?> _out = new("--out", "-o") { Description = "Root output directory as the silos see it (overrides output_dir)" };
+    readonly Option<int?> _maxConcurrent = new("--max-concurrent") { Description = "At most N trials at once (overrides max_concurrent_trials; 0 = no limit)" };
+    readonly Option<bool> _json = new("--json") { Description = "Print the submission as JSON" };
+
+    public SubmitCommand(SweepSpecLoader loader, IClusterConnector connector, CliOutput output)
+        : base("submit", "Validate a sweep spec and submit it to a running cluster; returns without waiting (follow with `watch`). " +
+                         "Resubmitting the same spec is idempotent: finished trials are kept.", connector, output)
+    {
+        _loader = loader;
+        Add(_spec);
+        Add(_out);
+        Add(_maxConcurrent);
+        Add(_json);
+        _maxConcurrent.Validators.Add(r =>
+        {
+            // Read the token, not the value: a non-number already has its own parse error, and GetValue would throw.
+            if (r.Tokens is [var t] && int.TryParse(t.Value, out int n) && n < 0) r.AddError("--max-concurrent must be >= 0");
+        });
+    }
+
+    protected override bool TryPrepare(ParseResult parseResult, out object? prepared, out int exitCode)
+    {
+        var loaded = _loader.Load(parseResult.GetRequiredValue(_spec));
+        prepared = loaded;
+        exitCode = loaded.IsValid ? ExitCodes.Ok : SpecErrorReport.Fail(Output, loaded, parseResult.GetValue(_json));
+        return loaded.IsValid;
+    }
+
+    protected override async Task<int> ExecuteAsync(ParseResult parseResult, IClusterClient client, object? prepared, CancellationToken cancellationToken)
+    {
+        var loaded = (SpecLoadResult)prepared!;
+        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent));
+        SpecErrorReport.PrintRejected(Output, loaded);
+        var submission = await client.GetGrain<ISweepCoordinatorGrain>(spec.Name).SubmitAsync(spec);
+        if (parseResult.GetValue(_json))
+        {
+            Output.Out.WriteLine(JsonSerializer.Serialize(submission, CliJsonContext.Default.SweepSubmission));
+            return ExitCodes.Ok;
+        }
+        Output.Out.MarkupLine($"submitted [bold]{submission.SweepId.EscapeMarkup()}[/]: {submission.Trials} trial(s), " +
+                              $"{submission.AlreadyFinished} already finished; output {submission.OutputDirectory.EscapeMarkup()}");
+        Output.Out.MarkupLine($"follow it with: confusion watch {submission.SweepId.EscapeMarkup()} --cluster {parseResult.GetValue(ClusterOptions.Cluster).EscapeMarkup()}");
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Parquet.Serialization;
+
+namespace OrleansConfusion.Cli.Results;
+
+/// <summary>
+/// Reads &lt;out&gt;/&lt;sweep&gt;/trials.parquet and metrics.parquet into summary rows. Columns are
+/// looked up by name (snake_case, several accepted spellings) rather than bound to a class, so the CLI
+/// keeps working while the output schema gains columns.
+/// </summary>
+public sealed class ParquetResultsReader
+{
+    public const string TrialsFileName = "trials.parquet";
+    public const string MetricsFileName = "metrics.parquet";
+
+    /// <exception cref="FileNotFoundException">The sweep directory or its trials file does not exist.</exception>
+    public async Task<SweepResults> ReadAsync(string sweepDirectory, CancellationToken cancellationToken)
+    {
+        string trialsFile = Path.Combine(sweepDirectory, TrialsFileName);
+        string metricsFile = Path.Combine(sweepDirectory, MetricsFileName);
+        if (!File.Exists(trialsFile)) throw new FileNotFoundException($"no {TrialsFileName} in {sweepDirectory}", trialsFile);
+
+        var trials = await ReadRowsAsync(trialsFile, cancellationToken);
+        var metrics = File.Exists(metricsFile) ? await ReadRowsAsync(metricsFile, cancellationToken) : [];
+        var last = LastMeasurements(metrics);
+
+        var rows = trials.Select(t =>
+        {
+            string id = Text(t, "trial_id") ?? "";
+            last.TryGetValue(id, out var m);
+            return new TrialSummary
+            {
+                TrialId = id,
+                Label = Text(t, "label") ?? Label(t) ?? id,
+                Status = (Text(t, "status", "state") ?? "").ToLowerInvariant(),
+                FinalLoss = Number(t, "final_loss"),
+                FinalAccuracy = Number(t, "final_accuracy", "final_train_accuracy"),
+                FinalTestAccuracy = Number(t, "final_test_accuracy"),
+                MinCosine = m is null ? null : Number(m, "paper_min_cosine", "per_sample_min_cosine"),
+                Eta = m is null ? null : Number(m, "eta", "per_sample_eta"),
+                Error = Text(t, "error", "error_message"),
+            };
+        }).OrderBy(r => r.Label, StringComparer.Ordinal).ToList();
+        return new SweepResults(sweepDirectory, trialsFile, metricsFile, rows, metrics.Count);
+    }
+
+    static async Task<IList<Dictionary<string, object>>> ReadRowsAsync(string file, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(file);
+        var result = await ParquetSerializer.DeserializeUntypedAsync(stream, cancellationToken: cancellationToken);
+        return result.Data;
+    }
+
+    /// <summary>Each trial's measurement with the highest step: the end-of-training confusion.</summary>
+    static Dictionary<string, Dictionary<string, object>> LastMeasurements(IList<Dictionary<string, object>> metrics)
+    {
+        var last = new Dictionary<string, Dictionary<string, object>>();
+        foreach (var row in metrics)
+        {
+            if (Text(row, "trial_id") is not { } id) continue;
+            if (!last.TryGetValue(id, out var seen) || (Number(row, "step") ?? 0) >= (Number(seen, "step") ?? 0)) last[id] = row;
+        }
+        return last;
+    }
+
+    /// <summary>"mlp w64 d2 he_normal s0", the same shape as the live view's labels.</summary>
+    static string? Label(Dictionary<string, object> row)
+    {
+        string? arch = Text(row, "architecture");
+        if (arch is null) return null;
+        var parts = new List<string> { arch };
+        if (Number(row, "width") is { } w) parts.Add($"w{w:0}");
+        if (Number(row, "depth") is { } d) parts.Add($"d{d:0}");
+        if (Text(row, "init") is { } init) parts.Add(init);
+        if (Text(row, "batch_norm") is "True" or "true") parts.Add("bn");
+        if (Text(row, "skip") is "True" or "true") parts.Add("skip");
+        if (Text(row, "activation") is { } act and not "relu") parts.Add(act);
+        if (Number(row, "seed") is { } s) parts.Add($"s{s:0}");
+        return string.Join(' ', parts);
+    }
+
+    static object? Value(Dictionary<string, object> row, string[] names)
+    {
+        foreach (string name in names)
+            if (row.TryGetValue(name, out var value) && value is not null) return value;
+        return null;
+    }
+
+    static string? Text(Dictionary<string, object> row, params string[] names) => Value(row, names) switch
+    {
+        null => null,
+        string s => s,
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        var o => o.ToString(),
+    };
+
+    static double? Number(Dictionary<string, object> row, params string[] names) => Value(row, names) switch
+    {
+        double d when !double.IsNaN(d) => d,
+        float f when !float.IsNaN(f) => f,
+        int i => i,
+        long l => l,
+        short s => s,
+        decimal m => (double)m,
+        _ => null,
+    };
+}

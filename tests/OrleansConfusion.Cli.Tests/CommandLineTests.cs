@@ -1,0 +1,70 @@
+using System.Diagnostics;
+
+namespace OrleansConfusion.Cli.Tests;
+
+/// <summary>Parsing, help and exit codes through the DI-resolved root command.</summary>
+public sealed class CommandLineTests
+{
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("run", "--help")]
+    [InlineData("submit", "--help")]
+    [InlineData("status", "--help")]
+    [InlineData("watch", "--help")]
+    [InlineData("cancel", "--help")]
+    [InlineData("results", "--help")]
+    public async Task Help_exits_0(params string[] args)
+    {
+        var cli = new CliHarness();
+        Assert.Equal(ExitCodes.Ok, await cli.InvokeAsync(args));
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("run")]
+    [InlineData("status")]
+    [InlineData("run", "x.yaml", "--max-concurrent", "-1")]
+    [InlineData("run", "x.yaml", "--max-concurrent", "lots")]
+    [InlineData("status", "x", "--cluster", "bogus://host")]
+    [InlineData("status", "x", "--cluster", "localhost:99999")]
+    public async Task Bad_command_lines_exit_2(params string[] args)
+    {
+        var cli = new CliHarness();
+        Assert.Equal(ExitCodes.BadInput, await cli.InvokeAsync(args));
+    }
+
+    [Fact]
+    public async Task Unreachable_cluster_exits_3_quickly_naming_the_address()
+    {
+        var cli = new CliHarness();
+        var clock = Stopwatch.StartNew();
+
+        int code = await cli.InvokeAsync("status", "nothing", "--cluster", "localhost:1");
+
+        Assert.Equal(ExitCodes.ClusterUnreachable, code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.Contains("cannot reach the cluster at localhost:1", cli.Stderr);
+    }
+
+    [Fact]
+    public async Task Unreachable_redis_exits_3_quickly()
+    {
+        var cli = new CliHarness();
+        var clock = Stopwatch.StartNew();
+
+        int code = await cli.InvokeAsync("cancel", "nothing", "--cluster", "redis://127.0.0.1:1");
+
+        Assert.Equal(ExitCodes.ClusterUnreachable, code);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+        Assert.Contains("redis://127.0.0.1:1", cli.Stderr);
+    }
+
+    [Fact]
+    public async Task Results_of_a_missing_sweep_is_bad_input()
+    {
+        using var temp = new TempDirectory();
+        var cli = new CliHarness();
+        Assert.Equal(ExitCodes.BadInput, await cli.InvokeAsync("results", "nothing", "--out", temp.Path));
+        Assert.Contains("no trials.parquet", cli.Stderr);
+    }
+}
