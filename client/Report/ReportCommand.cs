@@ -1,0 +1,95 @@
+using System.CommandLine;
+using OrleansConfusion.Cli.Commands;
+using Spectre.Console;
+
+namespace OrleansConfusion.Cli.Report;
+
+/// <summary>
+/// <c>confusion report &lt;sweep-dir&gt; [--out DIR]</c>. Exit codes: 0 written, 1 failed while writing,
+/// 2 bad input (missing folder or files, another schema, an empty sweep, an unusable --out).
+/// Results (the trend table, the paths written) go to <see cref="CliOutput.Out"/>, errors to
+/// <see cref="CliOutput.Error"/>. Register it like the other commands (<c>services.AddSingleton&lt;ReportCommand&gt;()</c>
+/// and <c>Add(report)</c> in the root command), or with <see cref="Create"/> where there is no container.
+/// </summary>
+public sealed class ReportCommand : Command
+{
+    readonly CliOutput _output;
+
+    readonly Argument<string> _sweepDir = new("sweep-dir")
+    {
+        Description = "A sweep's output folder, holding trials.parquet and metrics.parquet (<output_dir>/<sweep>).",
+    };
+
+    readonly Option<string?> _out = new("--out")
+    {
+        Description = $"Where to write the report (figures, report.md, trends.csv). Default: <sweep-dir>/{SweepReport.DefaultOutputFolder}.",
+        HelpName = "DIR",
+    };
+
+    public ReportCommand(CliOutput output)
+        : base("report", "Plot a finished sweep's gradient confusion and test findings F1–F4 (reads only the Parquet files).")
+    {
+        _output = output;
+        Arguments.Add(_sweepDir);
+        Options.Add(_out);
+        SetAction(ExecuteAsync);
+    }
+
+    /// <summary>The command writing both results and errors to one console.</summary>
+    public static ReportCommand Create(IAnsiConsole console) => new(new CliOutput(console, console));
+
+    public async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        string sweepDir = parseResult.GetValue(_sweepDir) ?? "";
+        string? outDir = parseResult.GetValue(_out);
+        ReportResult result;
+        try
+        {
+            result = await SweepReport.GenerateAsync(sweepDir, outDir, cancellationToken);
+        }
+        catch (ReportInputException e)
+        {
+            _output.Fail(e.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            _output.Warn("interrupted: no report written");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _output.Fail($"report failed, nothing written: {e.GetType().Name}: {e.Message}");
+            return ExitCodes.Failure;
+        }
+        Render(result);
+        return ExitCodes.Ok;
+    }
+
+    void Render(ReportResult result)
+    {
+        if (result.Trends.Count > 0)
+        {
+            var table = new Table().Title("Trends (findings F1–F4)");
+            foreach (string column in new[] { "Finding", "Trend", "Held fixed", "Expected", "ρ [95% CI]", "Verdict" })
+                table.AddColumn(Markup.Escape(column));
+            foreach (var r in result.Trends)
+            {
+                string colour = r.Verdict switch
+                {
+                    TrendVerdict.Reproduced => "green",
+                    TrendVerdict.NotReproduced => "red",
+                    _ => "yellow",
+                };
+                string interval = double.IsNaN(r.CiLow) ? "" : $" [{TrendRow.Number(r.CiLow)}, {TrendRow.Number(r.CiHigh)}]";
+                table.AddRow(
+                    Markup.Escape(r.Finding), Markup.Escape($"{r.StatisticText} vs {r.Axis}"),
+                    Markup.Escape(r.HeldFixed.Length > 0 ? r.HeldFixed : "-"), r.ExpectedText,
+                    Markup.Escape(TrendRow.Number(r.Rho) + interval), $"[{colour}]{r.VerdictText}[/]");
+            }
+            _output.Out.Write(table);
+        }
+        foreach (string note in result.Notes) _output.Out.MarkupLine($"[grey]note:[/] {Markup.Escape(note)}");
+        _output.Out.MarkupLine($"Wrote {result.Figures.Count} figure(s), {Markup.Escape(ReportWriter.CsvFile)} and [bold]{Markup.Escape(result.MarkdownPath)}[/]");
+    }
+}

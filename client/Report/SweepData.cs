@@ -1,0 +1,156 @@
+using static OrleansConfusion.Cli.Report.ParquetTable;
+
+namespace OrleansConfusion.Cli.Report;
+
+/// <summary>
+/// A sweep's output folder read for the report: trials.parquet joined with metrics.parquet by trial_id,
+/// reduced to per-trial summaries. Everything wrong with the input surfaces here as a
+/// <see cref="ReportInputException"/>, before anything is written.
+/// </summary>
+internal sealed class SweepData
+{
+    public const string TrialsFile = "trials.parquet";
+    public const string MetricsFile = "metrics.parquet";
+
+    static readonly string[] RequiredTrialColumns = ["trial_id", "seed", .. SweepAxes.Required];
+    static readonly string[] RequiredMetricColumns = ["trial_id", "step", "epoch"];
+
+    public required string Directory { get; init; }
+    public required string SweepId { get; init; }
+    public required IReadOnlyList<TrialSummary> Trials { get; init; }
+    public required int MeasurementCount { get; init; }
+
+    /// <summary>Axes with more than one value among the reported trials, in <see cref="SweepAxes.All"/> order.</summary>
+    public required IReadOnlyList<string> VaryingAxes { get; init; }
+
+    /// <summary>The one value of every axis that does not vary.</summary>
+    public required IReadOnlyDictionary<string, string> Constants { get; init; }
+
+    /// <summary>Which column the minimum cosine, the histogram and the loss were read from (null: none).</summary>
+    public required string? MinCosineColumn { get; init; }
+    public required string? HistogramColumn { get; init; }
+    public required string? LossColumn { get; init; }
+    public required bool HasEta { get; init; }
+    public required IReadOnlyList<string> Notes { get; init; }
+
+    public static async Task<SweepData> LoadAsync(string sweepDirectory, CancellationToken cancellationToken)
+    {
+        string dir = Path.GetFullPath(sweepDirectory);
+        if (!System.IO.Directory.Exists(dir))
+            throw new ReportInputException(dir, "sweep output folder not found");
+        string trialsPath = Path.Combine(dir, TrialsFile);
+        string metricsPath = Path.Combine(dir, MetricsFile);
+        foreach (var file in new[] { trialsPath, metricsPath })
+            if (!File.Exists(file))
+                throw new ReportInputException(file, $"file not found; a sweep output folder holds {TrialsFile} and {MetricsFile}");
+
+        var trialsTable = await ReadAsync(trialsPath, cancellationToken);
+        trialsTable.Require("trials", RequiredTrialColumns);
+        var metricsTable = await ReadAsync(metricsPath, cancellationToken);
+        metricsTable.Require("metrics", RequiredMetricColumns);
+        metricsTable.RequireAny("metrics", "paper_min_cosine", "per_sample_min_cosine", "eta");
+        metricsTable.RequireAny("metrics", "train_loss", "sgd_loss");
+
+        if (trialsTable.Rows.Count == 0) throw new ReportInputException(trialsPath, "empty sweep: no trials");
+        if (metricsTable.Rows.Count == 0) throw new ReportInputException(metricsPath, "empty sweep: no measurements");
+
+        var notes = new List<string>();
+        var allTrials = trialsTable.Rows.Select(r => ReadTrial(r, trialsTable)).ToList();
+        var duplicate = allTrials.GroupBy(t => t.TrialId).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ReportInputException(trialsPath, $"trial_id {duplicate.Key} appears more than once");
+
+        var excluded = allTrials.Where(t => !IsReportable(t.Status)).ToList();
+        if (excluded.Count > 0)
+            notes.Add($"Left out {excluded.Count} trial(s) that did not complete: " +
+                string.Join(", ", excluded.GroupBy(t => t.Status).Select(g => $"{g.Count()} {g.Key}")) + ".");
+        var trials = allTrials.Where(t => IsReportable(t.Status)).ToDictionary(t => t.TrialId);
+        if (trials.Count == 0)
+            throw new ReportInputException(trialsPath, "no completed trials to report (" +
+                string.Join(", ", excluded.GroupBy(t => t.Status).Select(g => $"{g.Count()} {g.Key}")) + ")");
+
+        string? minCosine = PickColumn(metricsTable, "paper_min_cosine", "per_sample_min_cosine");
+        string? histogram = PickColumn(metricsTable, "paper_histogram", "per_sample_histogram");
+        string? loss = PickColumn(metricsTable, "train_loss", "sgd_loss");
+        bool hasEta = PickColumn(metricsTable, "eta") is not null;
+        if (minCosine == "per_sample_min_cosine")
+            notes.Add("No paper-protocol measurements: the minimum cosine and its density come from the per-sample measurement.");
+
+        var byTrial = new Dictionary<string, List<MeasurementPoint>>();
+        int unknown = 0, measurements = 0;
+        foreach (var row in metricsTable.Rows)
+        {
+            string id = AsString(Get(row, "trial_id")) ?? "";
+            if (!trials.ContainsKey(id)) { unknown++; continue; }
+            var step = AsLong(Get(row, "step"));
+            var epoch = AsLong(Get(row, "epoch"));
+            if (step is null || epoch is null) continue;
+            measurements++;
+            var point = new MeasurementPoint(
+                id, step.Value, (int)epoch.Value,
+                loss is null ? null : AsDouble(Get(row, loss)),
+                minCosine is null ? null : AsDouble(Get(row, minCosine)),
+                hasEta ? AsDouble(Get(row, "eta")) : null,
+                histogram is null ? null : AsLongArray(Get(row, histogram)));
+            if (!byTrial.TryGetValue(id, out var list)) byTrial[id] = list = [];
+            list.Add(point);
+        }
+        if (unknown > 0)
+            notes.Add($"Ignored {unknown} measurement(s) of trials that are not reported (unknown or not completed).");
+        var withoutMeasurements = trials.Keys.Where(id => !byTrial.ContainsKey(id)).ToList();
+        if (withoutMeasurements.Count > 0)
+            notes.Add($"{withoutMeasurements.Count} completed trial(s) have no measurements and are left out.");
+        if (byTrial.Count == 0)
+            throw new ReportInputException(metricsPath, "empty sweep: no measurements belong to a completed trial in " + TrialsFile);
+
+        var summaries = byTrial
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => TrialSummary.From(trials[kv.Key], kv.Value))
+            .ToList();
+        var varying = SweepAxes.All.Where(a => summaries.Select(s => s.Trial[a]).Distinct().Count() > 1).ToList();
+        var constants = SweepAxes.All.Except(varying).ToDictionary(a => a, a => summaries[0].Trial[a]);
+        string sweepId = trialsTable.Has("sweep_id") ? AsString(Get(trialsTable.Rows[0], "sweep_id")) ?? "" : "";
+
+        return new SweepData
+        {
+            Directory = dir,
+            SweepId = sweepId.Length > 0 ? sweepId : Path.GetFileName(dir.TrimEnd(Path.DirectorySeparatorChar)),
+            Trials = summaries,
+            MeasurementCount = measurements,
+            VaryingAxes = varying,
+            Constants = constants,
+            MinCosineColumn = minCosine,
+            HistogramColumn = histogram,
+            LossColumn = loss,
+            HasEta = hasEta,
+            Notes = notes,
+        };
+    }
+
+    /// <summary>Completed trials are reported; a missing status is taken as completed.</summary>
+    static bool IsReportable(string status) => status.Length == 0 || status.Equals("completed", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The first column that exists and holds at least one non-null value.</summary>
+    static string? PickColumn(ParquetTable table, params string[] candidates) =>
+        candidates.FirstOrDefault(c => table.Has(c) && table.Rows.Any(r => Get(r, c) is not null));
+
+    static TrialRow ReadTrial(IDictionary<string, object> row, ParquetTable table)
+    {
+        string id = AsString(Get(row, "trial_id")) ?? throw new ReportInputException(table.Path, "a trial has no trial_id");
+        var seed = AsLong(Get(row, "seed")) ?? throw new ReportInputException(table.Path, $"trial {id} has no seed");
+        var config = new Dictionary<string, string>();
+        foreach (string axis in SweepAxes.All)
+        {
+            object? value = Get(row, axis);
+            config[axis] = value switch
+            {
+                null => "",
+                bool b => b ? "true" : "false",
+                _ when axis is SweepAxes.BatchNorm or SweepAxes.Skip or SweepAxes.Bias =>
+                    AsBool(value) is { } b ? (b ? "true" : "false") : "",
+                _ => AsString(value)!.Trim().ToLowerInvariant(),
+            };
+        }
+        string status = (AsString(Get(row, "status")) ?? "").Trim().ToLowerInvariant();
+        return new TrialRow(id, config, seed, status);
+    }
+}

@@ -1,0 +1,14 @@
+namespace OrleansConfusion.Cli.Report;
+
+/// <summary>A per-trial, end-of-training number that a trend is computed on.</summary>
+public enum TrendStatistic
+{
+    /// <summary>Minimum pairwise cosine at the last measurement (paper protocol, else per-sample).</summary>
+    FinalMinCosine,
+
+    /// <summary>Per-sample confusion bound η at the last measurement.</summary>
+    FinalEta,
+
+    /// <summary>Training loss at the last measurement.</summary>
+    FinalTrainLoss,
+}

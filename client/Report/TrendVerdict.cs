@@ -1,0 +1,8 @@
+namespace OrleansConfusion.Cli.Report;
+
+public enum TrendVerdict
+{
+    Reproduced,
+    NotReproduced,
+    Inconclusive,
+}

@@ -1,0 +1,11 @@
+namespace OrleansConfusion.Cli.Report;
+
+/// <summary>One trial of trials.parquet: its configuration (axis name → canonical value), seed and status.</summary>
+internal sealed record TrialRow(string TrialId, IReadOnlyDictionary<string, string> Config, long Seed, string Status)
+{
+    public string this[string axis] => Config.TryGetValue(axis, out var v) ? v : "";
+
+    /// <summary>The configuration without the given axes, as a grouping key.</summary>
+    public string KeyWithout(IReadOnlyCollection<string> axes) =>
+        string.Join("|", SweepAxes.All.Where(a => !axes.Contains(a)).Select(a => $"{a}={this[a]}"));
+}

@@ -1,0 +1,147 @@
+using OrleansConfusion.Cli.Report;
+
+namespace OrleansConfusion.Cli.Tests.Report;
+
+public sealed class SweepReportTests
+{
+    [Fact]
+    public async Task Planted_width_effect_reproduces_F1_and_writes_decodable_figures()
+    {
+        using var sweep = await Sweeps.PlantedWidthAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        Assert.Equal(sweep.ReportPath, result.OutputDirectory);
+        string[] expected =
+        [
+            "min-cosine-vs-epoch-by-width.png", "train-loss-vs-epoch-by-width.png",
+            "cosine-density-by-width.png", "eta-vs-width.png",
+        ];
+        Assert.Equal(expected.Order(), result.Figures.Select(Path.GetFileName).Order());
+        foreach (string figure in result.Figures)
+            Assert.Equal((ReportFigures.Width, ReportFigures.Height), PngHeader.Read(figure));
+
+        var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
+        Assert.Equal(3, f1.Count);
+        Assert.All(f1, r => Assert.Equal(TrendVerdict.Reproduced, r.Verdict));
+        Assert.True(f1.Single(r => r.Statistic == TrendStatistic.FinalMinCosine).Rho > 0.9);
+        Assert.True(f1.Single(r => r.Statistic == TrendStatistic.FinalEta).Rho < -0.9);
+        Assert.DoesNotContain(result.Trends, r => r.Finding is "F2" or "F3" or "F4");
+
+        string markdown = File.ReadAllText(result.MarkdownPath);
+        var (header, rows) = MarkdownTable.Parse(markdown, "Finding");
+        Assert.Equal(result.Trends.Count, rows.Count);
+        int verdict = Array.IndexOf(header, "Verdict");
+        Assert.All(rows.Where(r => r[0] == "F1"), r => Assert.Equal("**reproduced**", r[verdict]));
+        foreach (string figure in expected) Assert.Contains($"]({figure})", markdown);
+
+        var csv = CsvTable.Parse(result.CsvPath);
+        Assert.Equal(ReportWriterHeader, csv[0]);
+        Assert.Equal(result.Trends.Count, csv.Count - 1);
+        Assert.All(csv.Skip(1), r => Assert.Equal(csv[0].Length, r.Length));
+        Assert.All(csv.Skip(1).Where(r => r[0] == "F1"), r => Assert.Equal("reproduced", r[^1]));
+    }
+
+    static readonly string[] ReportWriterHeader =
+        ["finding", "claim", "axis", "statistic", "held_fixed", "expected", "trials", "axis_values", "min_seeds", "spearman_rho", "ci_low", "ci_high", "verdict"];
+
+    [Fact]
+    public async Task Pure_noise_is_inconclusive()
+    {
+        using var sweep = await Sweeps.PureNoiseAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
+        Assert.Equal(3, f1.Count);
+        Assert.All(f1, r =>
+        {
+            Assert.Equal(TrendVerdict.Inconclusive, r.Verdict);
+            Assert.InRange(0, r.CiLow, r.CiHigh);
+        });
+    }
+
+    [Fact]
+    public async Task Batch_norm_and_skip_grid_tests_F2_and_F4()
+    {
+        using var sweep = await Sweeps.BatchNormSkipAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        var names = result.Figures.Select(Path.GetFileName).ToList();
+        Assert.Contains("bn-skip-eta-vs-depth.png", names);
+        Assert.Contains("bn-skip-min-cosine-vs-depth.png", names);
+        Assert.Contains("eta-vs-depth.png", names);
+        Assert.Contains("min-cosine-vs-epoch-by-depth-4.png", names);
+        Assert.DoesNotContain(names, n => n!.Contains("width"));
+        foreach (string figure in result.Figures) PngHeader.Read(figure);
+
+        var f4 = result.Trends.Where(r => r.Finding == "F4").ToList();
+        var both = f4.Where(r => r.Claim.StartsWith("bn + skip", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, both.Count);
+        Assert.All(both, r => Assert.Equal((TrendExpectation.Flat, TrendVerdict.Reproduced), (r.Expected, r.Verdict)));
+        var plainEta = f4.Single(r => r.Claim == "contrast: plain" && r.Statistic == TrendStatistic.FinalEta);
+        Assert.Equal(TrendVerdict.Reproduced, plainEta.Verdict);
+        Assert.Equal("bn off, skip off", plainEta.HeldFixed);
+
+        // Each alone helps, at the deepest depth: on = lower η.
+        var alone = f4.Where(r => r.Claim.EndsWith("(deepest)", StringComparison.Ordinal) && r.Statistic == TrendStatistic.FinalEta).ToList();
+        Assert.Equal(4, alone.Count); // bn with skip off / on, skip with bn off / on
+        Assert.All(alone, r => Assert.Contains("depth=8", r.HeldFixed));
+        Assert.All(alone, r => Assert.Equal((TrendExpectation.Decreasing, TrendVerdict.Reproduced), (r.Expected, r.Verdict)));
+
+        var f2 = result.Trends.Where(r => r.Finding == "F2").ToList();
+        Assert.Equal(3 * 3, f2.Count); // plain, bn only, skip only × min cosine, η, loss
+        Assert.DoesNotContain(f2, r => r.HeldFixed == "bn on, skip on");
+        Assert.All(f2, r => Assert.Equal(TrendVerdict.Reproduced, r.Verdict));
+    }
+
+    [Fact]
+    public async Task Orthogonal_deep_linear_network_is_compared_with_gaussian()
+    {
+        using var sweep = await Sweeps.LinearInitAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        var names = result.Figures.Select(Path.GetFileName).ToList();
+        Assert.Contains("linear-init-eta-vs-depth.png", names);
+        Assert.Contains("linear-init-min-cosine-vs-depth.png", names);
+        var f3 = result.Trends.Where(r => r.Finding == "F3").ToList();
+        var orthogonalEta = f3.Single(r => r.HeldFixed == "init=orthogonal" && r.Statistic == TrendStatistic.FinalEta);
+        Assert.Equal((TrendExpectation.Flat, TrendVerdict.Reproduced), (orthogonalEta.Expected, orthogonalEta.Verdict));
+        var gaussianEta = f3.Single(r => r.HeldFixed == "init=gaussian" && r.Statistic == TrendStatistic.FinalEta);
+        Assert.Equal((TrendExpectation.Increasing, TrendVerdict.Reproduced), (gaussianEta.Expected, gaussianEta.Verdict));
+        Assert.DoesNotContain(result.Trends, r => r.Finding == "F2" && r.HeldFixed == "init=orthogonal");
+    }
+
+    [Fact]
+    public async Task Rerunning_replaces_the_previous_report()
+    {
+        using var sweep = await Sweeps.PureNoiseAsync();
+        SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+        File.WriteAllText(Path.Combine(sweep.ReportPath, "stale.png"), "old");
+
+        SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        Assert.False(File.Exists(Path.Combine(sweep.ReportPath, "stale.png")));
+        Assert.True(File.Exists(Path.Combine(sweep.ReportPath, "report.md")));
+        Assert.Empty(Directory.EnumerateDirectories(sweep.Directory, ".report.tmp-*"));
+    }
+
+    [Fact]
+    public async Task Trials_that_did_not_complete_are_left_out_and_named()
+    {
+        using var sweep = new SyntheticSweep("mixed-status");
+        foreach (int width in Sweeps.Widths)
+            sweep.AddTrials(new SyntheticTrialRow { Width = width, Depth = 1 }, [0, 1], 2, (t, _) => new Planted(-1.0 / t.Width, 1.0 / t.Width, 1));
+        sweep.AddTrials(new SyntheticTrialRow { Width = 512, Depth = 1, Status = "diverged" }, [0], 2, (_, _) => new Planted(-1, 1e9, double.NaN));
+        sweep.AddTrials(new SyntheticTrialRow { Width = 1024, Depth = 1, Status = "failed", Error = "boom" }, [0], 1, (_, _) => new Planted(-1, 1, 1));
+        await sweep.WriteAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        Assert.Contains(result.Notes, n => n.Contains("1 diverged") && n.Contains("1 failed"));
+        Assert.All(result.Trends, r => Assert.Equal(6, r.Trials));
+        Assert.Contains("1 diverged", File.ReadAllText(result.MarkdownPath));
+    }
+}
