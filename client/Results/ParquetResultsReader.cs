@@ -36,11 +36,12 @@ public sealed class ParquetResultsReader
                 FinalLoss = Number(t, "final_loss"),
                 FinalAccuracy = Number(t, "final_accuracy", "final_train_accuracy"),
                 FinalTestAccuracy = Number(t, "final_test_accuracy"),
-                MinCosine = m is null ? null : Number(m, "paper_min_cosine", "per_sample_min_cosine"),
+                MinCosine = m is null ? null : Number(m, "paper_min_cosine"),
+                PerSampleMinCosine = m is null ? null : Number(m, "per_sample_min_cosine"),
                 Eta = m is null ? null : Number(m, "eta", "per_sample_eta"),
                 Error = Text(t, "error", "error_message"),
             };
-        }).OrderBy(r => r.Label, StringComparer.Ordinal).ToList();
+        }).OrderBy(r => r.Label, NaturalComparer.Instance).ToList();
         return new SweepResults(sweepDirectory, trialsFile, metricsFile, rows, metrics.Count);
     }
 

@@ -12,7 +12,11 @@ public sealed record TrialSummary
     public double? FinalLoss { get; init; }
     public double? FinalAccuracy { get; init; }
     public double? FinalTestAccuracy { get; init; }
+    /// <summary>Paper protocol: minimum cosine over random mini-batch gradient pairs.</summary>
     public double? MinCosine { get; init; }
+
+    /// <summary>Per-sample: minimum cosine over all pairs of the M sample gradients.</summary>
+    public double? PerSampleMinCosine { get; init; }
     public double? Eta { get; init; }
     public string? Error { get; init; }
 }

@@ -14,6 +14,7 @@ public static class SummaryTable
             .AddColumn(new TableColumn("Train acc").RightAligned())
             .AddColumn(new TableColumn("Test acc").RightAligned())
             .AddColumn(new TableColumn("Min cos").RightAligned())
+            .AddColumn(new TableColumn("Min cos (M)").RightAligned())
             .AddColumn(new TableColumn("η").RightAligned());
         foreach (var t in trials)
         {
@@ -24,6 +25,7 @@ public static class SummaryTable
                 Format.Percent(t.FinalAccuracy),
                 Format.Percent(t.FinalTestAccuracy),
                 Format.Number(t.MinCosine),
+                Format.Number(t.PerSampleMinCosine),
                 Format.Number(t.Eta));
         }
         return table;
