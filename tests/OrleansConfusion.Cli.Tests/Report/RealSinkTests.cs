@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using OrleansConfusion.Cli.Report;
+using OrleansConfusion.Grains;
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Cli.Tests.Report;
+
+/// <summary>The report on files written by the cluster's own Parquet sink (SweepOutput), not by the test helper.</summary>
+public sealed class RealSinkTests
+{
+    [Fact]
+    public async Task Report_reads_what_the_parquet_sink_writes()
+    {
+        using var folder = new SyntheticSweep("sink");
+        var output = new SweepOutput(folder.Directory, NullLogger.Instance);
+        var finished = new List<(TrialSpec, TrialOutcome)>();
+        foreach (int width in Sweeps.Widths)
+            foreach (long seed in new long[] { 0, 1, 2 })
+            {
+                var trial = new TrialSpec
+                {
+                    SweepId = "sink",
+                    TrialId = $"w{width}-s{seed}",
+                    Model = new ModelSpec { Architecture = "mlp", Width = width, Depth = 2, Init = "he_normal" },
+                    Seed = seed,
+                    Dataset = new DatasetSpec { Name = "sphere" },
+                };
+                double noise = SyntheticSweep.Noise(seed, width, 0.01);
+                var rows = Enumerable.Range(0, 4).Select(epoch => new MeasurementRow
+                {
+                    TrialId = trial.TrialId,
+                    Step = epoch * 16L,
+                    Epoch = epoch,
+                    LearningRate = 0.1,
+                    TrainLoss = 8.0 / width * Math.Exp(-0.3 * epoch) + noise,
+                    PaperPairs = 20,
+                    PaperMinCosine = -0.9 + 0.08 * Math.Log2(width) + noise,
+                    PaperHistogram = [.. Enumerable.Range(0, 20).Select(b => (long)(b + width % 7))],
+                    PerSampleM = 64,
+                    Eta = 4.0 / Math.Sqrt(width) + noise,
+                    PerSampleMinCosine = -0.5,
+                    PerSampleHistogram = [.. Enumerable.Repeat(3L, 20)],
+                    RecordedAt = DateTimeOffset.UtcNow,
+                }).ToList();
+                await output.AppendMeasurementsAsync(trial, rows);
+                var outcome = new TrialOutcome { TrialId = trial.TrialId, State = TrialState.Completed, Epochs = 3, FinishedAt = DateTimeOffset.UtcNow };
+                await output.WriteOutcomeAsync(trial, outcome);
+                finished.Add((trial, outcome));
+            }
+        await output.WriteFinalAsync(finished);
+
+        var result = SweepReport.Generate(folder.Directory, folder.ReportPath);
+
+        Assert.Equal(4, result.Figures.Count);
+        foreach (string figure in result.Figures) PngHeader.Read(figure);
+        var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
+        Assert.Equal(3, f1.Count);
+        Assert.All(f1, r => Assert.Equal((9, TrendVerdict.Reproduced), (r.Trials, r.Verdict)));
+        Assert.Empty(result.Notes);
+    }
+}
