@@ -65,15 +65,11 @@ internal static class ReportWriter
                 }.Select(Cell)) + " |");
         }
         sb.AppendLine();
-        sb.AppendLine($"Each trial contributes one value of the statistic, taken at its last measurement. ρ is Spearman's rank " +
-                      $"correlation between the axis and that value over all trials of the slice; the interval is the 2.5–97.5 " +
-                      $"percentile of ρ over {TrendAnalysis.Resamples} bootstrap resamples that redraw seeds with replacement within " +
-                      $"each axis value (fixed RNG seed {TrendAnalysis.BootstrapSeed}). Verdict: the interval excludes 0 on the expected " +
-                      $"side → reproduced; on the other side → not reproduced; otherwise inconclusive. For \"none\" (no trend): " +
-                      $"the interval contains 0 and |ρ| ≤ {TrendAnalysis.FlatRho.ToString(CultureInfo.InvariantCulture)} → reproduced; " +
-                      $"the interval excludes 0 → not reproduced. Fewer than two seeds per axis value is always inconclusive. " +
-                      $"With few seeds and axis values the interval is coarse: read the verdicts together with the figures.");
-        sb.AppendLine();
+        if (rows.Count > 0)
+        {
+            sb.AppendLine(Method);
+            sb.AppendLine();
+        }
 
         sb.AppendLine("## Figures");
         sb.AppendLine();
@@ -95,6 +91,18 @@ internal static class ReportWriter
         }
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
     }
+
+    static readonly string Method =
+        $"Each trial contributes one value of the statistic, taken at its last measurement. ρ is Spearman's rank " +
+        $"correlation between the axis and that value over all trials of the slice; the interval is the 2.5–97.5 " +
+        $"percentile of ρ over {TrendAnalysis.Resamples} bootstrap resamples that redraw seeds with replacement within " +
+        $"each axis value (fixed RNG seed {TrendAnalysis.BootstrapSeed}). Verdict: the interval excludes 0 on the expected " +
+        $"side → reproduced; on the other side → not reproduced; otherwise inconclusive. For \"none\" (no trend): " +
+        $"the interval contains 0 and |ρ| ≤ {TrendAnalysis.FlatRho.ToString(CultureInfo.InvariantCulture)} → reproduced; " +
+        $"the interval excludes 0 → not reproduced. Fewer than two seeds per axis value is always inconclusive. " +
+        $"With few seeds and axis values the interval is coarse: read the verdicts together with the figures. " +
+        $"η is an unnormalised inner product and grows with the gradient norms (which differ across widths and " +
+        $"depths); the cosine statistics are scale-free, so where η and a cosine disagree, the cosine is the fairer comparison.";
 
     static string Raw(double v) => double.IsNaN(v) ? "" : v.ToString("0.####", CultureInfo.InvariantCulture);
 

@@ -72,6 +72,8 @@ internal sealed class SweepData
         string? histogram = PickColumn(metricsTable, "paper_histogram", "per_sample_histogram");
         string? loss = PickColumn(metricsTable, "train_loss", "sgd_loss");
         bool hasEta = PickColumn(metricsTable, "eta") is not null;
+        // The per-sample cosine gets its own trend rows only when the minimum cosine is the paper protocol's.
+        bool perSampleCosine = minCosine == "paper_min_cosine" && PickColumn(metricsTable, "per_sample_min_cosine") is not null;
         if (minCosine == "per_sample_min_cosine")
             notes.Add("No paper-protocol measurements: the minimum cosine and its density come from the per-sample measurement.");
 
@@ -90,6 +92,7 @@ internal sealed class SweepData
                 loss is null ? null : AsDouble(Get(row, loss)),
                 minCosine is null ? null : AsDouble(Get(row, minCosine)),
                 hasEta ? AsDouble(Get(row, "eta")) : null,
+                perSampleCosine ? AsDouble(Get(row, "per_sample_min_cosine")) : null,
                 histogram is null ? null : AsLongArray(Get(row, histogram)));
             if (!byTrial.TryGetValue(id, out var list)) byTrial[id] = list = [];
             list.Add(point);

@@ -27,6 +27,7 @@ internal static class TrendAnalysis
             {
                 if (Has(TrendStatistic.FinalMinCosine)) rows.Add(Row("F1", "wider: less confusion", slice, TrendStatistic.FinalMinCosine, TrendExpectation.Increasing));
                 if (Has(TrendStatistic.FinalEta)) rows.Add(Row("F1", "wider: less confusion", slice, TrendStatistic.FinalEta, TrendExpectation.Decreasing));
+                if (Has(TrendStatistic.FinalPerSampleMinCosine)) rows.Add(Row("F1", "wider: less confusion", slice, TrendStatistic.FinalPerSampleMinCosine, TrendExpectation.Increasing));
                 if (Has(TrendStatistic.FinalTrainLoss)) rows.Add(Row("F1", "wider: trains faster", slice, TrendStatistic.FinalTrainLoss, TrendExpectation.Decreasing));
             }
 
@@ -37,6 +38,7 @@ internal static class TrendAnalysis
             {
                 if (Has(TrendStatistic.FinalMinCosine)) rows.Add(Row("F2", "deeper: more confusion", slice, TrendStatistic.FinalMinCosine, TrendExpectation.Decreasing));
                 if (Has(TrendStatistic.FinalEta)) rows.Add(Row("F2", "deeper: more confusion", slice, TrendStatistic.FinalEta, TrendExpectation.Increasing));
+                if (Has(TrendStatistic.FinalPerSampleMinCosine)) rows.Add(Row("F2", "deeper: more confusion", slice, TrendStatistic.FinalPerSampleMinCosine, TrendExpectation.Decreasing));
                 if (Has(TrendStatistic.FinalTrainLoss)) rows.Add(Row("F2", "deeper: trains slower", slice, TrendStatistic.FinalTrainLoss, TrendExpectation.Increasing));
             }
 
@@ -47,6 +49,7 @@ internal static class TrendAnalysis
                 bool orthogonal = slice.FixedValue(SweepAxes.Init) == Orthogonal;
                 string claim = orthogonal ? "linear, orthogonal init: depth-independent" : $"contrast: linear, {slice.FixedValue(SweepAxes.Init)} init";
                 if (Has(TrendStatistic.FinalEta)) rows.Add(Row("F3", claim, slice, TrendStatistic.FinalEta, orthogonal ? TrendExpectation.Flat : TrendExpectation.Increasing));
+                if (Has(TrendStatistic.FinalPerSampleMinCosine)) rows.Add(Row("F3", claim, slice, TrendStatistic.FinalPerSampleMinCosine, orthogonal ? TrendExpectation.Flat : TrendExpectation.Decreasing));
                 if (Has(TrendStatistic.FinalMinCosine)) rows.Add(Row("F3", claim, slice, TrendStatistic.FinalMinCosine, orthogonal ? TrendExpectation.Flat : TrendExpectation.Decreasing));
             }
 
@@ -57,6 +60,7 @@ internal static class TrendAnalysis
                     bool both = BothOn(slice);
                     string claim = both ? "bn + skip: confusion stays low with depth" : $"contrast: {Combination(slice)}";
                     if (Has(TrendStatistic.FinalEta)) rows.Add(Row("F4", claim, slice, TrendStatistic.FinalEta, both ? TrendExpectation.Flat : TrendExpectation.Increasing));
+                    if (Has(TrendStatistic.FinalPerSampleMinCosine)) rows.Add(Row("F4", claim, slice, TrendStatistic.FinalPerSampleMinCosine, both ? TrendExpectation.Flat : TrendExpectation.Decreasing));
                     if (Has(TrendStatistic.FinalMinCosine)) rows.Add(Row("F4", claim, slice, TrendStatistic.FinalMinCosine, both ? TrendExpectation.Flat : TrendExpectation.Decreasing));
                 }
         }
@@ -71,6 +75,7 @@ internal static class TrendAnalysis
             foreach (var slice in deepest)
             {
                 if (Has(TrendStatistic.FinalEta)) rows.Add(Row("F4", claim, slice, TrendStatistic.FinalEta, TrendExpectation.Decreasing));
+                if (Has(TrendStatistic.FinalPerSampleMinCosine)) rows.Add(Row("F4", claim, slice, TrendStatistic.FinalPerSampleMinCosine, TrendExpectation.Increasing));
                 if (Has(TrendStatistic.FinalMinCosine)) rows.Add(Row("F4", claim, slice, TrendStatistic.FinalMinCosine, TrendExpectation.Increasing));
             }
         }

@@ -25,6 +25,7 @@ public sealed record TrendRow(
     {
         TrendStatistic.FinalMinCosine => "final min cosine",
         TrendStatistic.FinalEta => "final η",
+        TrendStatistic.FinalPerSampleMinCosine => "final per-sample min cosine",
         TrendStatistic.FinalTrainLoss => "final train loss",
         _ => Statistic.ToString(),
     };

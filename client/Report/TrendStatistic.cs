@@ -9,6 +9,12 @@ public enum TrendStatistic
     /// <summary>Per-sample confusion bound η at the last measurement.</summary>
     FinalEta,
 
+    /// <summary>
+    /// Minimum per-sample pairwise cosine at the last measurement: η normalised by the gradient norms,
+    /// so it compares across widths whose gradients differ in scale.
+    /// </summary>
+    FinalPerSampleMinCosine,
+
     /// <summary>Training loss at the last measurement.</summary>
     FinalTrainLoss,
 }

@@ -8,6 +8,7 @@ internal sealed record TrialSummary(
     TrialRow Trial,
     double? FinalMinCosine,
     double? FinalEta,
+    double? FinalPerSampleMinCosine,
     double? FinalTrainLoss,
     double[]? FinalDensity,
     IReadOnlyDictionary<int, double> MinCosineByEpoch,
@@ -24,6 +25,7 @@ internal sealed record TrialSummary(
             trial,
             Last(m => m.MinCosine),
             Last(m => m.Eta),
+            Last(m => m.PerSampleMinCosine),
             Last(m => m.TrainLoss),
             histogram is null ? null : Density(histogram),
             ByEpoch(ordered, m => m.MinCosine),
@@ -50,6 +52,7 @@ internal sealed record TrialSummary(
     {
         TrendStatistic.FinalMinCosine => FinalMinCosine,
         TrendStatistic.FinalEta => FinalEta,
+        TrendStatistic.FinalPerSampleMinCosine => FinalPerSampleMinCosine,
         TrendStatistic.FinalTrainLoss => FinalTrainLoss,
         _ => null,
     };

@@ -38,7 +38,7 @@ public sealed class RealSinkTests
                     PaperHistogram = [.. Enumerable.Range(0, 20).Select(b => (long)(b + width % 7))],
                     PerSampleM = 64,
                     Eta = 4.0 / Math.Sqrt(width) + noise,
-                    PerSampleMinCosine = -0.5,
+                    PerSampleMinCosine = -0.95 + 0.08 * Math.Log2(width) + noise,
                     PerSampleHistogram = [.. Enumerable.Repeat(3L, 20)],
                     RecordedAt = DateTimeOffset.UtcNow,
                 }).ToList();
@@ -54,7 +54,7 @@ public sealed class RealSinkTests
         Assert.Equal(4, result.Figures.Count);
         foreach (string figure in result.Figures) PngHeader.Read(figure);
         var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
-        Assert.Equal(3, f1.Count);
+        Assert.Equal(4, f1.Count);
         Assert.All(f1, r => Assert.Equal((9, TrendVerdict.Reproduced), (r.Trials, r.Verdict)));
         Assert.Empty(result.Notes);
     }

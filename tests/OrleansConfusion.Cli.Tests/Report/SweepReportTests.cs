@@ -22,7 +22,7 @@ public sealed class SweepReportTests
             Assert.Equal((ReportFigures.Width, ReportFigures.Height), PngHeader.Read(figure));
 
         var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
-        Assert.Equal(3, f1.Count);
+        Assert.Equal(4, f1.Count); // paper min cosine, η, per-sample min cosine, train loss
         Assert.All(f1, r => Assert.Equal(TrendVerdict.Reproduced, r.Verdict));
         Assert.True(f1.Single(r => r.Statistic == TrendStatistic.FinalMinCosine).Rho > 0.9);
         Assert.True(f1.Single(r => r.Statistic == TrendStatistic.FinalEta).Rho < -0.9);
@@ -53,7 +53,7 @@ public sealed class SweepReportTests
         var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
 
         var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
-        Assert.Equal(3, f1.Count);
+        Assert.Equal(4, f1.Count);
         Assert.All(f1, r =>
         {
             Assert.Equal(TrendVerdict.Inconclusive, r.Verdict);
@@ -78,7 +78,7 @@ public sealed class SweepReportTests
 
         var f4 = result.Trends.Where(r => r.Finding == "F4").ToList();
         var both = f4.Where(r => r.Claim.StartsWith("bn + skip", StringComparison.Ordinal)).ToList();
-        Assert.Equal(2, both.Count);
+        Assert.Equal(3, both.Count);
         Assert.All(both, r => Assert.Equal((TrendExpectation.Flat, TrendVerdict.Reproduced), (r.Expected, r.Verdict)));
         var plainEta = f4.Single(r => r.Claim == "contrast: plain" && r.Statistic == TrendStatistic.FinalEta);
         Assert.Equal(TrendVerdict.Reproduced, plainEta.Verdict);
@@ -91,7 +91,7 @@ public sealed class SweepReportTests
         Assert.All(alone, r => Assert.Equal((TrendExpectation.Decreasing, TrendVerdict.Reproduced), (r.Expected, r.Verdict)));
 
         var f2 = result.Trends.Where(r => r.Finding == "F2").ToList();
-        Assert.Equal(3 * 3, f2.Count); // plain, bn only, skip only × min cosine, η, loss
+        Assert.Equal(3 * 4, f2.Count); // plain, bn only, skip only × min cosine, η, per-sample min cosine, loss
         Assert.DoesNotContain(f2, r => r.HeldFixed == "bn on, skip on");
         Assert.All(f2, r => Assert.Equal(TrendVerdict.Reproduced, r.Verdict));
     }
@@ -143,5 +143,22 @@ public sealed class SweepReportTests
         Assert.Contains(result.Notes, n => n.Contains("1 diverged") && n.Contains("1 failed"));
         Assert.All(result.Trends, r => Assert.Equal(6, r.Trials));
         Assert.Contains("1 diverged", File.ReadAllText(result.MarkdownPath));
+    }
+
+    [Fact]
+    public async Task Sweep_without_varying_axes_gets_a_report_without_figures_or_trends()
+    {
+        using var sweep = new SyntheticSweep("single");
+        sweep.AddTrials(new SyntheticTrialRow { Width = 16, Depth = 1 }, [0, 1, 2], 2, (_, _) => new Planted(-0.5, 1, 1));
+        await sweep.WriteAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        Assert.Empty(result.Figures);
+        Assert.Empty(result.Trends);
+        string markdown = File.ReadAllText(result.MarkdownPath);
+        Assert.Contains("No finding can be tested", markdown);
+        Assert.Contains("No figure applies", markdown);
+        Assert.Single(CsvTable.Parse(result.CsvPath));
     }
 }
