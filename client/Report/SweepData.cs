@@ -35,6 +35,8 @@ internal sealed class SweepData
 
     public static async Task<SweepData> LoadAsync(string sweepDirectory, CancellationToken cancellationToken)
     {
+        if (string.IsNullOrWhiteSpace(sweepDirectory))
+            throw new ReportInputException("(empty)", "no sweep output folder given");
         string dir = Path.GetFullPath(sweepDirectory);
         if (!System.IO.Directory.Exists(dir))
             throw new ReportInputException(dir, "sweep output folder not found");
