@@ -29,6 +29,7 @@ public static class CliServiceCollectionExtensions
         services.AddSingleton<WatchCommand>();
         services.AddSingleton<CancelCommand>();
         services.AddSingleton<ResultsCommand>();
+        services.AddSingleton<Report.ReportCommand>();
         services.AddSingleton<ConfusionRootCommand>();
         return services;
     }

@@ -6,7 +6,7 @@ namespace OrleansConfusion.Cli.Commands;
 public sealed class ConfusionRootCommand : RootCommand
 {
     public ConfusionRootCommand(RunCommand run, SubmitCommand submit, StatusCommand status, WatchCommand watch,
-        CancelCommand cancel, ResultsCommand results)
+        CancelCommand cancel, ResultsCommand results, Report.ReportCommand report)
         : base("Train sweeps of networks on an Orleans cluster and measure gradient confusion. " + ExitCodes.HelpText)
     {
         Add(run);
@@ -15,5 +15,6 @@ public sealed class ConfusionRootCommand : RootCommand
         Add(watch);
         Add(cancel);
         Add(results);
+        Add(report);
     }
 }
