@@ -1,0 +1,379 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
+using Orleans.Storage;
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Grains;
+
+/// <summary>
+/// One per sweep (key = spec name). Plans the sweep, keeps the unfinished trials queued, dispatches
+/// them as cluster capacity frees (never all at once), and writes every delivered row to the Parquet
+/// sink before acknowledging it. A timer (and a reminder, should the activation be lost) re-drives
+/// trials that went quiet or whose silo left the cluster; a re-driven trial resumes from its checkpoint.
+/// </summary>
+public sealed class SweepCoordinatorGrain(
+    [PersistentState("sweep", StorageNames.Sweeps)] IPersistentState<SweepCoordinatorState> state,
+    ClusterCapacity cluster,
+    IOptions<TrialSchedulingOptions> scheduling,
+    IOptions<ParquetSinkOptions> sinkOptions,
+    ConfusionMetrics metrics,
+    ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, IRemindable
+{
+    readonly SemaphoreSlim _saveLock = new(1, 1);
+    SweepOutput? _output;
+    IGrainTimer? _timer;
+
+    string SweepId => this.GetPrimaryKeyString();
+
+    SweepCoordinatorState S => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.Spec is not null)
+        {
+            await OpenOutputAsync(S.OutputDirectory, cancellationToken);
+            if (S.State == SweepState.Running) StartTimer();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics.SetSweepCounts(SweepId, null);
+        return Task.CompletedTask;
+    }
+
+    public async Task<SweepSubmission> SubmitAsync(SweepSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var plan = SweepPlanner.Plan(spec);
+        if (!plan.IsValid)
+            throw new ArgumentException($"sweep spec '{spec.Name}' is invalid:{Environment.NewLine} - {string.Join(Environment.NewLine + " - ", plan.Errors)}");
+        if (spec.Name != SweepId)
+            throw new ArgumentException($"spec name '{spec.Name}' does not match the coordinator's sweep id '{SweepId}'");
+
+        string directory = sinkOptions.Value.SweepDirectory(spec.OutputDirectory, spec.Name);
+        if (_output is null || _output.Directory != directory) await OpenOutputAsync(directory, CancellationToken.None);
+        else await _output.LoadAsync();
+
+        int alreadyFinished = 0;
+        var records = new Dictionary<string, TrialRecord>();
+        foreach (var trial in plan.Trials)
+        {
+            var record = Merge(trial, S.Trials.GetValueOrDefault(trial.TrialId));
+            if (record.IsFinished) alreadyFinished++;
+            records[trial.TrialId] = record;
+        }
+        S.Spec = spec;
+        S.Trials = records;
+        S.Order = plan.Trials.Select(t => t.TrialId).ToList();
+        S.Rejected = plan.Rejected.Select(r => r.ToString()).ToArray();
+        S.OutputDirectory = directory;
+        S.CancelRequested = false;
+        S.State = SweepState.Running;
+        S.StartedAt ??= DateTimeOffset.UtcNow;
+        S.FinishedAt = null;
+        await SaveAsync();
+        await this.RegisterOrUpdateReminder(StorageNames.WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        StartTimer();
+        logger.LogInformation("Sweep {Sweep}: {Trials} trials ({Finished} already finished, {Rejected} grid points rejected), output {Output}",
+            SweepId, plan.Trials.Count, alreadyFinished, plan.Rejected.Count, directory);
+        await DriveAsync();
+        return new SweepSubmission
+        {
+            SweepId = SweepId,
+            Trials = plan.Trials.Count,
+            AlreadyFinished = alreadyFinished,
+            Rejected = S.Rejected,
+            OutputDirectory = directory,
+        };
+    }
+
+    public Task<SweepStatus> GetStatusAsync() => Task.FromResult(BuildStatus());
+
+    public async Task CancelAsync()
+    {
+        if (S.State != SweepState.Running) return;
+        S.CancelRequested = true;
+        foreach (var record in S.Trials.Values.Where(r => r.State == TrialState.Queued).ToList())
+            await FinishAsync(record, CancelledOutcome(record, "cancelled before it started"));
+        foreach (var record in S.Trials.Values.Where(r => r.State == TrialState.Running))
+            _ = CancelTrialAsync(record.Spec);
+        await SaveAsync();
+        await CompleteIfDoneAsync();
+    }
+
+    public async Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows)
+    {
+        if (_output is null || !S.Trials.TryGetValue(trialId, out var record)) return;
+        // Rows of any attempt are real measurements of the same deterministic trial; the sink drops repeated steps.
+        await _output.AppendMeasurementsAsync(record.Spec, rows);
+        if (attempt == record.Attempt) record.LastReportAt = DateTimeOffset.UtcNow;
+    }
+
+    public Task ReportProgressAsync(TrialStatus status)
+    {
+        if (S.State == SweepState.Running && S.Trials.TryGetValue(status.TrialId, out var record)
+            && !record.IsTerminal && status.Attempt == record.Attempt)
+        {
+            // A trial the watchdog re-queued but that is alive after all goes back to Running, not twice.
+            record.State = TrialState.Running;
+            record.Status = status;
+            record.Silo = status.Silo;
+            record.LastReportAt = DateTimeOffset.UtcNow;
+        }
+        return Task.CompletedTask;
+    }
+
+    public async Task ReportOutcomeAsync(TrialOutcome outcome)
+    {
+        if (S.Spec is null || !S.Trials.TryGetValue(outcome.TrialId, out var record) || record.IsTerminal) return;
+        await FinishAsync(record, outcome);
+        await SaveAsync();
+        await DriveAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (S.State != SweepState.Running)
+        {
+            await UnregisterWatchdogAsync();
+            return;
+        }
+        StartTimer();
+        await DriveAsync();
+    }
+
+    /// <summary>Keeps the finished; re-queues the rest (failed and cancelled trials run again on resubmit).</summary>
+    TrialRecord Merge(TrialSpec trial, TrialRecord? old)
+    {
+        if (old is not null)
+        {
+            old.Spec = trial;
+            bool stillRunning = old.State == TrialState.Running && S.State == SweepState.Running && !S.CancelRequested;
+            if (!old.IsFinished && !stillRunning)
+            {
+                old.State = TrialState.Queued;
+                old.Outcome = null;
+                old.Status = null;
+            }
+            return old;
+        }
+        if (_output!.Outcomes.TryGetValue(trial.TrialId, out var found) && found.State is TrialState.Completed or TrialState.Diverged)
+            return new TrialRecord { Spec = trial, State = found.State, Outcome = found, Attempt = found.Attempt };
+        return new TrialRecord { Spec = trial, State = TrialState.Queued };
+    }
+
+    async Task OpenOutputAsync(string directory, CancellationToken cancellationToken)
+    {
+        _output = new SweepOutput(directory, logger);
+        await _output.LoadAsync(cancellationToken);
+    }
+
+    void StartTimer()
+    {
+        var period = scheduling.Value.DispatchInterval;
+        _timer ??= this.RegisterGrainTimer(_ => DriveAsync(), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+    }
+
+    /// <summary>One pass of the loop: re-drive the lost, dispatch into free capacity, finish when all are done.</summary>
+    async Task DriveAsync()
+    {
+        if (S.State == SweepState.Running)
+        {
+            bool changed = Watchdog();
+            changed |= Dispatch();
+            if (changed) await SaveAsync();
+            await CompleteIfDoneAsync();
+        }
+        metrics.SetSweepCounts(SweepId, S.Spec is null ? null : BuildStatus());
+    }
+
+    bool Watchdog()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var staleAfter = scheduling.Value.StaleAfter;
+        bool changed = false;
+        foreach (var record in S.Trials.Values.Where(r => r.State == TrialState.Running))
+        {
+            bool stale = now - record.LastReportAt > staleAfter;
+            bool siloGone = record.Silo is not null && !cluster.IsActive(record.Silo);
+            if (!stale && !siloGone) continue;
+            logger.LogWarning("Sweep {Sweep}: trial {Trial} attempt {Attempt} on {Silo} is {Why}; re-driving it",
+                SweepId, record.Spec.TrialId, record.Attempt, record.Silo, siloGone ? "on a silo that left the cluster" : "silent");
+            record.State = TrialState.Queued;
+            record.Silo = null;
+            record.Status = null;
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>Dispatches queued trials into free slots, each with the silo that has most free slots as placement hint.</summary>
+    bool Dispatch()
+    {
+        if (S.CancelRequested) return false;
+        var silos = cluster.ActiveSilos().Where(s => s.Slots > 0).ToList();
+        int capacity = silos.Sum(s => s.Slots);
+        if (S.Spec!.MaxConcurrentTrials > 0) capacity = Math.Min(capacity, S.Spec.MaxConcurrentTrials);
+        var running = S.Trials.Values.Where(r => r.State == TrialState.Running).ToList();
+        int free = capacity - running.Count;
+        if (free <= 0) return false;
+
+        var busy = silos.ToDictionary(s => s.Name, s => running.Count(r => r.Silo == s.Name));
+        bool changed = false;
+        foreach (string id in S.Order)
+        {
+            if (free <= 0) break;
+            var record = S.Trials[id];
+            if (record.State != TrialState.Queued) continue;
+            var silo = silos.MaxBy(s => s.Slots - busy[s.Name])!;
+            busy[silo.Name]++;
+            free--;
+            record.State = TrialState.Running;
+            record.Attempt++;
+            record.Silo = silo.Name;
+            record.Status = null;
+            record.LastReportAt = DateTimeOffset.UtcNow;
+            metrics.TrialStarted(SweepId);
+            _ = StartTrialAsync(record, record.Attempt, silo.Address);
+            changed = true;
+        }
+        return changed;
+    }
+
+    /// <summary>Not awaited by the dispatch loop, so a slow silo never blocks the coordinator; failures re-queue.</summary>
+    async Task StartTrialAsync(TrialRecord record, int attempt, SiloAddress hint)
+    {
+        var trial = GrainFactory.GetGrain<ITrialGrain>(record.Spec.GrainKey);
+        RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
+        try
+        {
+            await trial.StartAsync(record.Spec, attempt);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Sweep {Sweep}: starting trial {Trial} attempt {Attempt} failed; it goes back to the queue",
+                SweepId, record.Spec.TrialId, attempt);
+            if (record.State == TrialState.Running && record.Attempt == attempt)
+            {
+                record.State = TrialState.Queued;
+                record.Silo = null;
+            }
+        }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
+
+    async Task CancelTrialAsync(TrialSpec spec)
+    {
+        try { await GrainFactory.GetGrain<ITrialGrain>(spec.GrainKey).CancelAsync(); }
+        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: cancelling trial {Trial} failed", SweepId, spec.TrialId); }
+    }
+
+    async Task FinishAsync(TrialRecord record, TrialOutcome outcome)
+    {
+        await _output!.WriteOutcomeAsync(record.Spec, outcome);
+        record.State = outcome.State;
+        record.Outcome = outcome;
+        record.Status = null;
+        metrics.TrialFinished(SweepId, outcome.State);
+    }
+
+    async Task CompleteIfDoneAsync()
+    {
+        if (S.State != SweepState.Running) return;
+        if (S.CancelRequested)
+        {
+            // Trials the watchdog took back from lost silos will never answer a cancel: count them as cancelled.
+            foreach (var record in S.Trials.Values.Where(r => r.State == TrialState.Queued).ToList())
+                await FinishAsync(record, CancelledOutcome(record, "cancelled"));
+        }
+        if (!S.Trials.Values.All(r => r.IsTerminal)) return;
+        var trials = S.Order.Select(id => S.Trials[id]).Select(r => (r.Spec, r.Outcome!)).ToList();
+        await _output!.WriteFinalAsync(trials);
+        S.State = S.CancelRequested ? SweepState.Cancelled : SweepState.Completed;
+        S.FinishedAt = DateTimeOffset.UtcNow;
+        await SaveAsync();
+        _timer?.Dispose();
+        _timer = null;
+        await UnregisterWatchdogAsync();
+        logger.LogInformation("Sweep {Sweep} {State}: wrote {Trials} and {Metrics} ({Rows} measurements)",
+            SweepId, S.State, _output.TrialsPath, _output.MetricsPath, _output.MeasurementRows);
+    }
+
+    async Task UnregisterWatchdogAsync()
+    {
+        var reminder = await this.GetReminder(StorageNames.WatchdogReminder);
+        if (reminder is not null) await this.UnregisterReminder(reminder);
+    }
+
+    TrialOutcome CancelledOutcome(TrialRecord record, string why) => new()
+    {
+        TrialId = record.Spec.TrialId,
+        State = TrialState.Cancelled,
+        Attempt = record.Attempt,
+        Silo = record.Silo,
+        Error = why,
+        FinishedAt = DateTimeOffset.UtcNow,
+    };
+
+    SweepStatus BuildStatus()
+    {
+        var records = S.Trials.Values;
+        int Count(TrialState s) => records.Count(r => r.State == s);
+        return new SweepStatus
+        {
+            SweepId = SweepId,
+            State = S.Spec is null ? SweepState.NotFound : S.State,
+            Total = records.Count,
+            Queued = Count(TrialState.Queued),
+            Running = Count(TrialState.Running),
+            Completed = Count(TrialState.Completed),
+            Diverged = Count(TrialState.Diverged),
+            Failed = Count(TrialState.Failed),
+            Cancelled = Count(TrialState.Cancelled),
+            ActiveTrials = records.Where(r => r.State == TrialState.Running)
+                .Select(r => r.Status ?? new TrialStatus
+                {
+                    TrialId = r.Spec.TrialId, State = TrialState.Running, Silo = r.Silo, Attempt = r.Attempt,
+                    Label = SweepPlanner.Label(r.Spec), UpdatedAt = r.LastReportAt,
+                })
+                .ToArray(),
+            OutputDirectory = S.OutputDirectory,
+            StartedAt = S.StartedAt,
+            FinishedAt = S.FinishedAt,
+            MeasurementRows = _output?.MeasurementRows ?? 0,
+        };
+    }
+
+    /// <summary>
+    /// One writer at a time. This activation is the sweep's only owner, so when the stored etag moved
+    /// (e.g. memory storage lost with a dead silo) it takes the new etag and writes its state again.
+    /// </summary>
+    async Task SaveAsync()
+    {
+        await _saveLock.WaitAsync();
+        try
+        {
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch (InconsistentStateException e)
+            {
+                logger.LogWarning(e, "Sweep {Sweep}: stored state changed underneath; overwriting with this activation's", SweepId);
+                var mine = state.State;
+                await state.ReadStateAsync();
+                state.State = mine;
+                await state.WriteStateAsync();
+            }
+        }
+        finally
+        {
+            _saveLock.Release();
+        }
+    }
+}

@@ -1,0 +1,318 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Placement;
+using OrleansConfusion.Engine.Configuration;
+using OrleansConfusion.Engine.Training;
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Grains;
+
+/// <summary>
+/// Trains one trial on its silo. StartAsync persists Running, starts one worker and returns; the worker
+/// waits for a silo-local slot, then trains on a thread-pool thread and writes measurements to a
+/// channel. An interleaving timer drains the channel and reports rows and status to the coordinator;
+/// when the worker ends, the wrapper resumes on the grain scheduler, flushes and reports the outcome.
+/// </summary>
+[TrainingPlacement]
+public sealed class TrialGrain(
+    [PersistentState("trial", StorageNames.Sweeps)] IPersistentState<TrialGrainState> state,
+    ITrialTrainer trainer,
+    SiloTrainingCapacity capacity,
+    ILocalSiloDetails localSilo,
+    IOptions<TrialSchedulingOptions> options,
+    ConfusionMetrics metrics,
+    ILogger<TrialGrain> logger) : Grain, ITrialGrain
+{
+    readonly List<MeasurementRow> _unsent = [];
+    TrialSpec? _spec;
+    int _attempt;
+    Channel<MeasurementRecord>? _measurements;
+    CancellationTokenSource? _cancellation;
+    WorkerSignals _signals = new();
+    Task? _worker;
+    IGrainTimer? _timer;
+    Task _flush = Task.CompletedTask;
+    TrialOutcome? _outcome;
+    long _reportedSteps;
+    bool _deactivating;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A finished trial remembers its outcome, so a repeated start re-sends it instead of retraining.
+        if (state.State is { Spec: { } spec, Outcome: { } outcome })
+        {
+            _spec = spec;
+            _attempt = state.State.Attempt;
+            _outcome = outcome;
+        }
+        return Task.CompletedTask;
+    }
+
+    async Task ITrialGrain.StartAsync(TrialSpec spec, int attempt)
+    {
+        // The coordinator's placement hint must not follow this trial's own calls.
+        RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        if (_worker is { IsCompleted: false })
+        {
+            if (_cancellation!.IsCancellationRequested) await _worker;
+            else
+            {
+                // Still training: a re-drive of a trial that was only slow to report. Keep going under the new attempt.
+                _attempt = Math.Max(_attempt, attempt);
+                return;
+            }
+        }
+        if (_outcome is not null && attempt <= _attempt)
+        {
+            // Already finished this attempt: the coordinator may have missed the outcome, so send it again.
+            await ReportOutcomeAsync(_outcome);
+            return;
+        }
+
+        _spec = spec;
+        _attempt = attempt;
+        _outcome = null;
+        _reportedSteps = 0;
+        state.State = new TrialGrainState { Spec = spec, Attempt = attempt, State = TrialState.Running };
+        await TryPersistAsync();
+        StartWorker(spec, attempt);
+    }
+
+    Task<TrialStatus> ITrialGrain.GetStatusAsync() => Task.FromResult(BuildStatus());
+
+    Task ITrialGrain.CancelAsync()
+    {
+        _cancellation?.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A silo shutting down hands the trial back: no outcome is reported, the coordinator re-drives it
+        // (from its checkpoint) on another silo once this one leaves the membership or goes quiet.
+        _deactivating = true;
+        _cancellation?.Cancel();
+        if (_worker is not null)
+        {
+            try { await _worker.WaitAsync(cancellationToken); }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+            {
+                logger.LogWarning("Trial {Trial} did not stop before deactivation ended", this.GetPrimaryKeyString());
+            }
+        }
+        _timer?.Dispose();
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    void StartWorker(TrialSpec spec, int attempt)
+    {
+        _cancellation?.Dispose();
+        _cancellation = new CancellationTokenSource();
+        _measurements = Channel.CreateUnbounded<MeasurementRecord>(new UnboundedChannelOptions { SingleReader = true });
+        _signals = new WorkerSignals();
+        var period = options.Value.ReportInterval;
+        _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
+        _worker = RunWorkerAsync(spec, attempt, _measurements.Writer, _signals, _cancellation.Token);
+    }
+
+    /// <summary>Started from grain code, so everything after the awaited Task.Run is back on the grain scheduler.</summary>
+    async Task RunWorkerAsync(TrialSpec spec, int attempt, ChannelWriter<MeasurementRecord> writer, WorkerSignals signals, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var clock = Stopwatch.StartNew();
+        var context = new TrialTrainingContext
+        {
+            OnMeasurement = r => writer.TryWrite(r),
+            OnProgress = p => signals.Progress = p,
+            CancellationToken = cancellationToken,
+            CheckpointPath = CheckpointPath(spec),
+            Device = capacity.Device,
+            Attempt = attempt,
+        };
+        TrialResult? result = null;
+        Exception? error = null;
+        try
+        {
+            result = await Task.Run(() => TrainInSlotAsync(trainer, capacity, spec, context, signals), CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            result = new TrialResult { Status = TrialOutcomeStatus.Cancelled, Device = capacity.Device, Error = "cancelled while waiting for a training slot" };
+        }
+        catch (Exception e)
+        {
+            error = e;
+            logger.LogError(e, "Trial {Trial} attempt {Attempt} failed", spec.GrainKey, attempt);
+        }
+        writer.TryComplete();
+        await FinishAsync(spec, result, error, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Runs on the thread pool: only its arguments, never grain fields.</summary>
+    static async Task<TrialResult> TrainInSlotAsync(
+        ITrialTrainer trainer, SiloTrainingCapacity capacity, TrialSpec spec, TrialTrainingContext context, WorkerSignals signals)
+    {
+        using var slot = await capacity.AcquireAsync(context.CancellationToken);
+        signals.Training = true;
+        return await trainer.TrainAsync(spec, context);
+    }
+
+    async Task FinishAsync(TrialSpec spec, TrialResult? result, Exception? error, double wallSeconds)
+    {
+        metrics.TrialStopped(spec);
+        bool flushed = await RetryAsync(FlushAsync, "flush measurements");
+        if (_deactivating)
+        {
+            _timer?.Dispose();
+            _timer = null;
+            return;
+        }
+        var outcome = ToOutcome(spec, result, error, wallSeconds);
+        _outcome = outcome;
+        state.State = new TrialGrainState { Spec = spec, Attempt = _attempt, State = outcome.State, Outcome = outcome };
+        await TryPersistAsync();
+        _timer?.Dispose();
+        _timer = null;
+        if (!flushed)
+        {
+            // Undelivered rows would be lost with this outcome; stay silent so the coordinator re-drives the trial.
+            logger.LogWarning("Trial {Trial} could not deliver its measurements; leaving it to the watchdog", spec.GrainKey);
+            return;
+        }
+        await RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome");
+    }
+
+    Task ReportOutcomeAsync(TrialOutcome outcome) =>
+        GrainFactory.GetGrain<ISweepCoordinatorGrain>(_spec!.SweepId).ReportOutcomeAsync(outcome);
+
+    async Task OnTimerAsync(CancellationToken cancellationToken)
+    {
+        try { await FlushAsync(); }
+        catch (Exception e) { logger.LogWarning(e, "Trial {Trial} could not report; will retry", this.GetPrimaryKeyString()); }
+    }
+
+    /// <summary>Flushes one at a time: the timer and the finishing worker may both ask.</summary>
+    Task FlushAsync()
+    {
+        _flush = FlushAfterAsync(_flush);
+        return _flush;
+    }
+
+    async Task FlushAfterAsync(Task previous)
+    {
+        try { await previous; }
+        catch (Exception) { /* the previous caller saw it; this flush retries the same rows */ }
+        if (_spec is null) return;
+        var spec = _spec;
+        while (_measurements is not null && _measurements.Reader.TryRead(out var record))
+        {
+            var row = MeasurementRowMapper.ToRow(spec.TrialId, record, DateTimeOffset.UtcNow);
+            metrics.MeasurementTaken(spec, row);
+            _unsent.Add(row);
+        }
+        var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(spec.SweepId);
+        if (_unsent.Count > 0)
+        {
+            await coordinator.ReportMeasurementsAsync(spec.TrialId, _attempt, _unsent.ToArray());
+            _unsent.Clear();
+        }
+        var status = BuildStatus();
+        long delta = status.Step - _reportedSteps;
+        if (delta > 0)
+        {
+            metrics.StepsTrained(spec.SweepId, capacity.Device, delta, delta * spec.Training.BatchSize);
+            _reportedSteps = status.Step;
+        }
+        if (_outcome is null) await coordinator.ReportProgressAsync(status);
+    }
+
+    TrialStatus BuildStatus()
+    {
+        var progress = _signals.Progress;
+        var state = _outcome?.State ?? (_spec is null ? TrialState.Queued : _signals.Training ? TrialState.Running : TrialState.Queued);
+        return new TrialStatus
+        {
+            TrialId = _spec?.TrialId ?? "",
+            State = state,
+            Step = progress?.Step ?? 0,
+            TotalSteps = progress?.TotalSteps ?? 0,
+            Epoch = progress?.Epoch ?? 0,
+            LastLoss = progress?.LastLoss ?? double.NaN,
+            StepsPerSecond = progress?.StepsPerSecond ?? 0,
+            Silo = localSilo.Name,
+            Device = capacity.Device,
+            Error = _outcome?.Error,
+            Attempt = _attempt,
+            UpdatedAt = DateTimeOffset.UtcNow,
+            Label = _spec is null ? "" : SweepPlanner.Label(_spec),
+        };
+    }
+
+    TrialOutcome ToOutcome(TrialSpec spec, TrialResult? r, Exception? error, double wallSeconds) => new()
+    {
+        TrialId = spec.TrialId,
+        State = error is not null ? TrialState.Failed : r!.Status switch
+        {
+            TrialOutcomeStatus.Completed => TrialState.Completed,
+            TrialOutcomeStatus.Diverged => TrialState.Diverged,
+            TrialOutcomeStatus.Cancelled => TrialState.Cancelled,
+            _ => TrialState.Failed,
+        },
+        Steps = r?.Steps ?? _signals.Progress?.Step ?? 0,
+        Epochs = r?.Epochs ?? 0,
+        FinalLoss = r?.FinalLoss ?? double.NaN,
+        BestLoss = r?.BestLoss ?? double.NaN,
+        FinalAccuracy = r?.FinalAccuracy ?? double.NaN,
+        BestAccuracy = r?.BestAccuracy ?? double.NaN,
+        FinalTestAccuracy = r?.FinalTestAccuracy ?? double.NaN,
+        StepsToTargetLoss = r?.StepsToTargetLoss,
+        WallSeconds = r is { WallSeconds: > 0 } ? r.WallSeconds : wallSeconds,
+        Silo = localSilo.Name,
+        Device = r?.Device ?? capacity.Device,
+        Error = error is not null ? $"{error.GetType().Name}: {error.Message}" : r!.Error,
+        ParameterCount = r?.ParameterCount ?? 0,
+        Attempt = _attempt,
+        FinishedAt = DateTimeOffset.UtcNow,
+    };
+
+    string? CheckpointPath(TrialSpec spec)
+    {
+        string? root = spec.CheckpointDirectory ?? options.Value.CheckpointDirectory;
+        if (string.IsNullOrWhiteSpace(root)) return null;
+        string directory = Path.Combine(root, spec.SweepId);
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, spec.TrialId + ".safetensors");
+    }
+
+    /// <summary>A few tries a second apart: the coordinator may be moving to another silo.</summary>
+    async Task<bool> RetryAsync(Func<Task> action, string what)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await action();
+                return true;
+            }
+            catch (Exception e) when (attempt < 5)
+            {
+                logger.LogWarning(e, "Trial {Trial} could not {What} (try {Try})", this.GetPrimaryKeyString(), what, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(attempt));
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Trial {Trial} gave up trying to {What}", this.GetPrimaryKeyString(), what);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Trial state is advisory (the coordinator re-drives from its own), so a storage hiccup is not fatal.</summary>
+    async Task TryPersistAsync()
+    {
+        try { await state.WriteStateAsync(); }
+        catch (Exception e) { logger.LogWarning(e, "Trial {Trial} could not persist its state", this.GetPrimaryKeyString()); }
+    }
+}

@@ -1,0 +1,23 @@
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Grains;
+
+/// <summary>
+/// What <see cref="SweepPlanner.Plan"/> made of a spec. When <see cref="Errors"/> is non-empty the spec
+/// as a whole is invalid and <see cref="Trials"/> is empty: nothing may run. Otherwise
+/// <see cref="Trials"/> holds every runnable (grid point × seed), in a stable order, and
+/// <see cref="Rejected"/> the grid points the engine refused, each with its reasons.
+/// </summary>
+public sealed record SweepPlan
+{
+    public string SweepId { get; init; } = "";
+
+    public IReadOnlyList<TrialSpec> Trials { get; init; } = [];
+
+    public IReadOnlyList<RejectedTrial> Rejected { get; init; } = [];
+
+    /// <summary>Spec-level errors, each naming the field ("grid.inits: unknown init 'foo'; allowed: ...").</summary>
+    public IReadOnlyList<string> Errors { get; init; } = [];
+
+    public bool IsValid => Errors.Count == 0;
+}

@@ -1,0 +1,33 @@
+namespace OrleansConfusion.Grains;
+
+/// <summary>
+/// Per-silo training capacity and the timings of the trial protocol, bound from
+/// <see cref="SectionName"/> (environment: <c>OrleansConfusion__Scheduling__CpuSlots=2</c>).
+/// A silo trains on CUDA with <see cref="GpuSlots"/> slots when CUDA is available and GpuSlots &gt; 0,
+/// otherwise on the CPU with <see cref="CpuSlots"/> slots. A silo with 0 slots hosts no trials.
+/// </summary>
+public sealed class TrialSchedulingOptions
+{
+    public const string SectionName = "OrleansConfusion:Scheduling";
+
+    /// <summary>Trials trained at once on this silo's CPU.</summary>
+    public int CpuSlots { get; set; } = 1;
+
+    /// <summary>Trials trained at once on this silo's GPU (used only when CUDA is available).</summary>
+    public int GpuSlots { get; set; } = 1;
+
+    /// <summary>A running trial that has not reported for this long is re-driven (new attempt).</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How often a trial sends its buffered measurements and status to the coordinator.</summary>
+    public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a coordinator dispatches queued trials and checks running ones.</summary>
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Shared directory for checkpoints: {CheckpointDirectory}/{sweepId}/{trialId}.safetensors. Null: none.</summary>
+    public string? CheckpointDirectory { get; set; }
+
+    /// <summary>Grain-call timeout, set explicitly because no call may wait for training (see NOTES).</summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,49 @@
+using OrleansConfusion.Engine.Training;
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Grains;
+
+/// <summary>Flattens the engine's measurement into the wire row the coordinator and Parquet use.</summary>
+public static class MeasurementRowMapper
+{
+    public static MeasurementRow ToRow(string trialId, MeasurementRecord r, DateTimeOffset recordedAt)
+    {
+        var paper = r.Paper;
+        var ps = r.PerSample;
+        return new MeasurementRow
+        {
+            TrialId = trialId,
+            Step = r.Step,
+            Epoch = r.Epoch,
+            LearningRate = r.LearningRate,
+            SgdLoss = r.SgdLoss,
+            TrainLoss = r.TrainLoss,
+            TrainAccuracy = r.TrainAccuracy,
+            TestLoss = r.TestLoss,
+            TestAccuracy = r.TestAccuracy,
+            WallSeconds = r.WallSeconds,
+            PaperPairs = paper?.Count,
+            PaperMinCosine = paper?.Min,
+            PaperP05Cosine = paper?.P05,
+            PaperMedianCosine = paper?.Median,
+            PaperMeanCosine = paper?.Mean,
+            PaperFractionNegative = paper?.FractionNegative,
+            PaperHistogram = paper?.Histogram.ToArray(),
+            PaperSeconds = r.PaperSeconds,
+            PerSampleM = ps?.M,
+            Eta = ps?.Eta,
+            PerSampleMinCosine = ps?.Cosines.Min,
+            PerSampleP05Cosine = ps?.Cosines.P05,
+            PerSampleMedianCosine = ps?.Cosines.Median,
+            PerSampleMeanCosine = ps?.Cosines.Mean,
+            PerSampleFractionNegative = ps?.Cosines.FractionNegative,
+            PerSampleHistogram = ps?.Cosines.Histogram.ToArray(),
+            GradNormMin = ps?.GradNormMin,
+            GradNormMedian = ps?.GradNormMedian,
+            GradNormMean = ps?.GradNormMean,
+            GradNormMax = ps?.GradNormMax,
+            PerSampleSeconds = r.PerSampleSeconds,
+            RecordedAt = recordedAt,
+        };
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Options;
+using OrleansConfusion.Engine.Configuration;
+using OrleansConfusion.Engine.Training;
+using OrleansConfusion.Grains.Abstractions;
+using static TorchSharp.torch;
+
+namespace OrleansConfusion.Grains;
+
+/// <summary>The real trainer: the engine's <see cref="TrialRunner"/> on data from the shared <see cref="DatasetCache"/>.</summary>
+public sealed class TorchTrialTrainer(DatasetCache datasets, IOptions<TorchRuntimeOptions> torchOptions) : ITrialTrainer
+{
+    static int _threadsSet;
+
+    public Task<TrialResult> TrainAsync(TrialSpec spec, TrialTrainingContext context)
+    {
+        var config = TrialConfigMapper.ToConfig(spec);
+        ApplyThreads(torchOptions.Value.Threads);
+        using var lease = datasets.Acquire(config.Dataset);
+        var result = TrialRunner.Run(config, lease.Data, new TrialRunContext
+        {
+            OnMeasurement = context.OnMeasurement,
+            OnProgress = context.OnProgress,
+            CancellationToken = context.CancellationToken,
+            CheckpointPath = context.CheckpointPath,
+            Device = context.Device == "cuda" ? CUDA : CPU,
+        });
+        return Task.FromResult(result);
+    }
+
+    /// <summary>libtorch's thread count is process-wide: set it once, before the first trial.</summary>
+    static void ApplyThreads(int threads)
+    {
+        if (threads > 0 && Interlocked.Exchange(ref _threadsSet, 1) == 0) set_num_threads(threads);
+    }
+}

@@ -1,0 +1,34 @@
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SiloFailureTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_silo_killed_mid_sweep_loses_no_trial_and_duplicates_no_row()
+    {
+        string name = Specs.UniqueName("kill");
+        TrainingTracker.Register(name, new FakeBehavior(6, TimeSpan.FromMilliseconds(300)));
+        var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+        await sweep.GetStatusAsync(); // activate the coordinator on one of the original silos
+
+        // A fourth silo (2 slots) joins and is killed while it trains; the shared cluster keeps its three.
+        var victim = await fixture.Cluster.StartAdditionalSiloAsync();
+        await fixture.Cluster.WaitForLivenessToStabilizeAsync();
+        var submission = await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 4, seeds: 2));
+        await Poll.UntilAsync(sweep, s => s.ActiveTrials.Any(t => t.Silo == victim.Name && t.State == TrialState.Running && t.Step > 0),
+            TimeSpan.FromSeconds(30), $"a trial to train on {victim.Name}");
+
+        await fixture.Cluster.KillSiloAsync(victim);
+
+        var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(120), "the sweep to complete after the kill");
+        Assert.Equal(8, status.Completed);
+        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
+        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
+        Assert.Equal(8, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
+        Assert.True(DuckDb.Scalar<long>($"SELECT max(attempt) FROM read_parquet('{trials}')") >= 2, "some trial should have been re-driven");
+        Assert.Equal(8 * 6, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));
+        Assert.Equal(8 * 6, DuckDb.Scalar<long>($"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
+    }
+}

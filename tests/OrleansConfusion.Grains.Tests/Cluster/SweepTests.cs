@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SweepTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_sweep_completes_writes_parquet_and_a_rerun_skips_finished_trials()
+    {
+        string name = Specs.UniqueName("complete");
+        TrainingTracker.Register(name, new FakeBehavior(5, TimeSpan.FromMilliseconds(150)));
+        var spec = Specs.Fake(name, fixture.OutputRoot, widths: 3, seeds: 2);
+        var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+
+        var clock = Stopwatch.StartNew();
+        var submission = await sweep.SubmitAsync(spec);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"SubmitAsync took {clock.Elapsed}");
+        Assert.Equal(6, submission.Trials);
+        Assert.Equal(0, submission.AlreadyFinished);
+
+        var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(60), "the sweep to complete");
+        Assert.Equal(6, status.Completed);
+        Assert.Equal(30, status.MeasurementRows);
+
+        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
+        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
+        Assert.Equal(6, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
+        Assert.Equal(30, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));
+        Assert.Equal(30, DuckDb.Scalar<long>($"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
+        Assert.Equal(0, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE silo IS NULL OR device <> 'cpu' OR finished_at IS NULL"));
+
+        // Rerunning the same spec: every trial is already finished, nothing is trained again.
+        int startedBefore = TrainingTracker.For(name).Started;
+        var again = await sweep.SubmitAsync(spec);
+        Assert.Equal(6, again.AlreadyFinished);
+        await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(10), "the rerun to complete");
+        Assert.Equal(startedBefore, TrainingTracker.For(name).Started);
+        Assert.Equal(30, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));
+    }
+
+    [Fact]
+    public async Task A_rerun_with_lost_grain_state_finds_finished_trials_in_the_output()
+    {
+        string name = Specs.UniqueName("reload");
+        TrainingTracker.Register(name, new FakeBehavior(2, TimeSpan.FromMilliseconds(50)));
+        var spec = Specs.Fake(name, fixture.OutputRoot, widths: 2, seeds: 1);
+        await fixture.Client.GetGrain<ISweepCoordinatorGrain>(name).SubmitAsync(spec);
+        await Poll.UntilAsync(fixture.Client.GetGrain<ISweepCoordinatorGrain>(name), s => s.State == SweepState.Completed, TimeSpan.FromSeconds(30), "the first run");
+
+        // A sweep with another name but the same output directory and trials stands in for a coordinator
+        // whose in-memory state is gone: it must learn what finished from the files alone.
+        string output = Path.Combine(fixture.OutputRoot, name);
+        string renamed = Specs.UniqueName("renamed");
+        string copy = Path.Combine(fixture.OutputRoot, renamed);
+        CopyDirectory(output, copy);
+        TrainingTracker.Register(renamed, new FakeBehavior(2, TimeSpan.FromMilliseconds(50)));
+        var submission = await fixture.Client.GetGrain<ISweepCoordinatorGrain>(renamed).SubmitAsync(spec with { Name = renamed });
+        Assert.Equal(2, submission.AlreadyFinished);
+        Assert.Equal(0, TrainingTracker.For(renamed).Started);
+    }
+
+    [Fact]
+    public async Task Cancel_stops_running_and_queued_trials_and_still_writes_the_output()
+    {
+        string name = Specs.UniqueName("cancel");
+        TrainingTracker.Register(name, new FakeBehavior(50, TimeSpan.FromMilliseconds(100)));
+        var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+        var submission = await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 4, seeds: 2));
+        await Poll.UntilAsync(sweep, s => s.ActiveTrials.Any(t => t.State == TrialState.Running && t.Step > 0), TimeSpan.FromSeconds(30), "a trial to train");
+
+        await sweep.CancelAsync();
+        var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Cancelled, TimeSpan.FromSeconds(30), "the sweep to be cancelled");
+        Assert.Equal(8, status.Cancelled);
+        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
+        Assert.Equal(8, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'cancelled'"));
+    }
+
+    [Fact]
+    public async Task Capacity_is_honoured_and_a_silo_without_slots_trains_nothing()
+    {
+        string name = Specs.UniqueName("capacity");
+        TrainingTracker.Register(name, new FakeBehavior(3, TimeSpan.FromMilliseconds(150)));
+        var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+        await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 5, seeds: 2));
+        await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(60), "the sweep to complete");
+
+        var tracker = TrainingTracker.For(name);
+        int totalSlots = fixture.Cluster.Silos.Where(s => s.IsActive).Sum(s => ClusterFixture.SlotsBySilo[s.Name]);
+        Assert.InRange(tracker.MaxRunning, 1, totalSlots);
+        foreach (var (silo, max) in tracker.MaxPerSilo)
+            Assert.True(max <= ClusterFixture.SlotsBySilo[silo], $"{silo} trained {max} at once with {ClusterFixture.SlotsBySilo[silo]} slots");
+        Assert.DoesNotContain(tracker.SilosUsed, s => ClusterFixture.SlotsBySilo[s] == 0);
+    }
+
+    [Fact]
+    public async Task Max_concurrent_trials_limits_the_sweep()
+    {
+        string name = Specs.UniqueName("limit");
+        TrainingTracker.Register(name, new FakeBehavior(3, TimeSpan.FromMilliseconds(100)));
+        var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+        await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 4, seeds: 1, maxConcurrent: 1));
+        await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(60), "the sweep to complete");
+        Assert.Equal(1, TrainingTracker.For(name).MaxRunning);
+    }
+
+    [Fact]
+    public async Task An_invalid_spec_is_rejected_with_a_clear_message()
+    {
+        var spec = Specs.Fake("bad-spec", fixture.OutputRoot, 1, 1) with { Grid = new GridSpec { Inits = ["foo"] } };
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.GetGrain<ISweepCoordinatorGrain>("bad-spec").SubmitAsync(spec));
+        Assert.Contains("unknown init 'foo'", e.Message);
+    }
+
+    static void CopyDirectory(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
