@@ -1,0 +1,41 @@
+namespace OrleansConfusion.EndToEnd.Tests.Infrastructure;
+
+/// <summary>Tiny synthetic-sphere sweeps: one MLP per width, a few seconds of training each on 2 cores.</summary>
+public static class SweepSpecs
+{
+    public const int StepsPerTrial = 600;
+    public const int MeasureEvery = 100;
+
+    public static string Write(string directory, string name, int[] widths)
+    {
+        var path = Path.Combine(directory, name + ".yaml");
+        File.WriteAllText(path, $"""
+            name: {name}
+            dataset:
+              name: sphere
+              sphere:
+                dimension: 16
+                train_samples: 512
+                test_samples: 128
+                classes: 4
+            grid:
+              architecture: [mlp]
+              width: [{string.Join(", ", widths)}]
+              depth: [2]
+            seeds: [0]
+            training:
+              lr: 0.05
+              batch_size: 32
+              steps: {StepsPerTrial}
+            measurement:
+              every_n_steps: {MeasureEvery}
+              each_epoch: false
+              paper_pairs: 8
+              paper_batch: 16
+              per_sample_m: 16
+              eval_subset: 64
+              histogram_bins: 10
+            """);
+        return path;
+    }
+}

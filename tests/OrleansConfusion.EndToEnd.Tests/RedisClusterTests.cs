@@ -1,0 +1,120 @@
+using DuckDB.NET.Data;
+using OrleansConfusion.EndToEnd.Tests.Infrastructure;
+
+namespace OrleansConfusion.EndToEnd.Tests;
+
+/// <summary>
+/// Three silo processes clustered through a real redis-server; one is SIGKILLed while it trains.
+/// Every trial must still complete, and the output must hold each measurement exactly once.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed class RedisClusterTests : IDisposable
+{
+    const string SweepName = "e2e-redis-kill";
+    static readonly int[] Widths = [8, 16, 32, 64];
+
+    readonly TempDirectory _dir = new("redis");
+    readonly List<IDisposable> _processes = [];
+
+    [Fact]
+    public async Task A_killed_silos_trials_complete_elsewhere_and_rows_are_not_duplicated()
+    {
+        var redis = Own(await RedisServer.StartAsync());
+        var env = new Dictionary<string, string>
+        {
+            ["OrleansConfusion__Scheduling__CheckpointDirectory"] = Path.Combine(_dir.Path, "checkpoints"),
+            // Re-drive quickly: declare the dead silo dead after a few short probes, and
+            // treat a trial as stale after 10 s without progress.
+            ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
+            ["Silo__Membership__ProbeTimeout"] = "00:00:02",
+            ["Silo__Membership__NumMissedProbesLimit"] = "2",
+        };
+        var silos = new List<SiloProcess>();
+        for (var i = 0; i < 3; i++) silos.Add(Own(await SiloProcess.StartRedisAsync($"silo{i}", redis.Port, _dir.Path, env)));
+
+        var cluster = $"redis://127.0.0.1:{redis.Port}";
+        var output = Path.Combine(_dir.Path, "runs");
+        await CliRunner.RunOkAsync(TimeSpan.FromMinutes(1), "submit", SweepSpecs.Write(_dir.Path, SweepName, Widths), "--cluster", cluster, "--out", output);
+
+        var victim = await FirstTrainingSiloAsync(silos, TimeSpan.FromMinutes(2));
+        victim.Kill();
+
+        // Until the dead silo is voted out, Redis still lists its gateway and a new client can give up
+        // on it (exit 3, cluster unreachable); a user would rerun watch, so the test does too.
+        var (exitCode, watch) = (0, "");
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            (exitCode, watch) = await CliRunner.RunAsync(TimeSpan.FromMinutes(4), "watch", SweepName, "--cluster", cluster, "--json");
+            if (exitCode != 3) break;
+        }
+
+        Assert.True(exitCode == 0, $"watch exited {exitCode}\n{watch}\n{string.Join('\n', silos.Select(s => s.Process.Tail(30)))}");
+
+        using var db = new DuckDBConnection("Data Source=:memory:");
+        db.Open();
+        var trials = Path.Combine(output, SweepName, "trials.parquet");
+        var metrics = Path.Combine(output, SweepName, "metrics.parquet");
+        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
+        // The killed silo's trial was re-driven: it finished on a later attempt than the others.
+        Assert.Equal(1, Scalar(db, $"SELECT (max(attempt) > min(attempt))::INT FROM read_parquet('{trials}')"));
+        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(DISTINCT trial_id) FROM read_parquet('{metrics}')"));
+        Assert.Equal(0, Scalar(db, $"SELECT count(*) FROM (SELECT trial_id, step FROM read_parquet('{metrics}') GROUP BY ALL HAVING count(*) > 1)"));
+
+        // Every trial measured on the same schedule, up to its last step: nothing lost on the killed silo.
+        var schedules = Text(db, $"SELECT string_agg(trial_id || ': ' || steps, '\n') FROM (SELECT trial_id, string_agg(step::VARCHAR, ',' ORDER BY step) AS steps FROM read_parquet('{metrics}') GROUP BY ALL)");
+        var stepsPerTrial = Scalar(db, $"SELECT count(DISTINCT step) FROM read_parquet('{metrics}')");
+        Assert.True(stepsPerTrial >= SweepSpecs.StepsPerTrial / SweepSpecs.MeasureEvery, $"only {stepsPerTrial} measurement steps:\n{schedules}");
+        Assert.True(Widths.Length * stepsPerTrial == Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"), $"trials measured at different steps:\n{schedules}");
+        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM (SELECT trial_id FROM read_parquet('{metrics}') GROUP BY ALL HAVING max(step) = {SweepSpecs.StepsPerTrial})"));
+    }
+
+    public void Dispose()
+    {
+        // Silos before Redis: a silo leaving the cluster writes to the membership table.
+        for (var i = _processes.Count - 1; i >= 0; i--) _processes[i].Dispose();
+        _dir.Dispose();
+    }
+
+    T Own<T>(T process) where T : IDisposable
+    {
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>A silo that is training (its step counter moves) but not coordinating the sweep.</summary>
+    static async Task<SiloProcess> FirstTrainingSiloAsync(IReadOnlyList<SiloProcess> silos, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var lastSteps = silos.ToDictionary(s => s, _ => 0.0);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var silo in silos)
+            {
+                var scrape = await silo.ScrapeAsync();
+                var steps = PrometheusText.Sum(scrape, "orleansconfusion_trial_steps_total");
+                var coordinating = scrape.Contains("orleansconfusion_trials{", StringComparison.Ordinal);
+                if (steps > lastSteps[silo] && lastSteps[silo] > 0 && !coordinating) return silo;
+                lastSteps[silo] = steps;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Fail("No silo started training.\n" + string.Join('\n', silos.Select(s => s.Process.Tail(30))));
+        return silos[0];
+    }
+
+    static string Text(DuckDBConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar()) ?? "";
+    }
+
+    static long Scalar(DuckDBConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar());
+    }
+}
