@@ -24,6 +24,11 @@ public sealed class SweepCoordinatorGrain(
     SweepOutput? _output;
     IGrainTimer? _timer;
 
+    // Outcomes are durable in the Parquet parts the moment they arrive, so the grain state (the whole
+    // plan, O(trials) to write) is saved once per timer tick rather than per outcome; on activation
+    // the parts are folded back in (see Reconcile). This keeps dispatch O(1) per trial.
+    bool _dirty;
+
     string SweepId => this.GetPrimaryKeyString();
 
     SweepCoordinatorState S => state.State;
@@ -33,6 +38,7 @@ public sealed class SweepCoordinatorGrain(
         if (S.Spec is not null)
         {
             await OpenOutputAsync(S.OutputDirectory, cancellationToken);
+            Reconcile();
             if (S.State == SweepState.Running) StartTimer();
         }
     }
@@ -129,8 +135,8 @@ public sealed class SweepCoordinatorGrain(
     {
         if (S.Spec is null || !S.Trials.TryGetValue(outcome.TrialId, out var record) || record.IsTerminal) return;
         await FinishAsync(record, outcome);
-        await SaveAsync();
-        await DriveAsync();
+        _dirty = true;
+        await DriveAsync(save: false);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -173,17 +179,20 @@ public sealed class SweepCoordinatorGrain(
     void StartTimer()
     {
         var period = scheduling.Value.DispatchInterval;
-        _timer ??= this.RegisterGrainTimer(_ => DriveAsync(), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        _timer ??= this.RegisterGrainTimer(_ => DriveAsync(save: true), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
     }
 
-    /// <summary>One pass of the loop: re-drive the lost, dispatch into free capacity, finish when all are done.</summary>
-    async Task DriveAsync()
+    /// <summary>
+    /// One pass of the loop: re-drive the lost, dispatch into free capacity, finish when all are done.
+    /// <paramref name="save"/>: write the state now if anything changed (timer ticks), else leave it dirty.
+    /// </summary>
+    async Task DriveAsync(bool save = true)
     {
         if (S.State == SweepState.Running)
         {
-            bool changed = Watchdog();
-            changed |= Dispatch();
-            if (changed) await SaveAsync();
+            _dirty |= Watchdog();
+            _dirty |= Dispatch();
+            if (save && _dirty) await SaveAsync();
             await CompleteIfDoneAsync();
         }
         metrics.SetSweepCounts(SweepId, S.Spec is null ? null : BuildStatus());
@@ -304,6 +313,25 @@ public sealed class SweepCoordinatorGrain(
             SweepId, S.State, _output.TrialsPath, _output.MetricsPath, _output.MeasurementRows);
     }
 
+    /// <summary>
+    /// After a restart the stored state may predate outcomes already in the Parquet parts (state is
+    /// saved per tick, parts per outcome): take those outcomes as final.
+    /// </summary>
+    void Reconcile()
+    {
+        foreach (var record in S.Trials.Values.Where(r => !r.IsTerminal))
+        {
+            if (!_output!.Outcomes.TryGetValue(record.Spec.TrialId, out var outcome)) continue;
+            // A queued record with the outcome's own attempt was re-queued on purpose (resubmit after failure).
+            bool newer = outcome.Attempt > record.Attempt || (record.State == TrialState.Running && outcome.Attempt == record.Attempt);
+            if (!newer) continue;
+            record.State = outcome.State;
+            record.Outcome = outcome;
+            record.Status = null;
+            _dirty = true;
+        }
+    }
+
     async Task UnregisterWatchdogAsync()
     {
         var reminder = await this.GetReminder(StorageNames.WatchdogReminder);
@@ -355,6 +383,7 @@ public sealed class SweepCoordinatorGrain(
     /// </summary>
     async Task SaveAsync()
     {
+        _dirty = false;
         await _saveLock.WaitAsync();
         try
         {
