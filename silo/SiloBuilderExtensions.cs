@@ -22,6 +22,9 @@ public static class SiloBuilderExtensions
         // Silo:Membership:ProbeTimeout etc.: how fast a crashed silo is declared dead and its trials re-driven.
         silo.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));
 
+        // Kubernetes sets POD_NAME (downward API); environment variables are part of configuration.
+        var inKubernetes = !string.IsNullOrEmpty(silo.Configuration[SiloHostingOptions.PodNameVariable]);
+
         switch (options.Clustering)
         {
             case ClusteringMode.Localhost:
@@ -48,7 +51,7 @@ public static class SiloBuilderExtensions
                     .UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
 
                 // In Kubernetes, UseKubernetesHosting advertises the pod IP instead.
-                if (Environment.GetEnvironmentVariable(SiloHostingOptions.PodNameVariable) is null)
+                if (!inKubernetes)
                 {
                     silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: false);
                 }
@@ -59,7 +62,7 @@ public static class SiloBuilderExtensions
                 throw new InvalidOperationException($"Silo:Clustering '{options.Clustering}' is not Localhost or Redis.");
         }
 
-        if (Environment.GetEnvironmentVariable(SiloHostingOptions.PodNameVariable) is not null)
+        if (inKubernetes)
         {
             // Names the silo after the pod, advertises POD_IP and removes silos whose pods are gone.
             silo.UseKubernetesHosting();
