@@ -3,12 +3,16 @@ using YamlDotNet.RepresentationModel;
 
 namespace OrleansConfusion.EndToEnd.Tests.Infrastructure;
 
-/// <summary>Renders a kustomization with Debian's kubectl and parses the documents.</summary>
+/// <summary>
+/// Renders a kustomization with the kubectl on PATH and parses the documents. CI has Debian 12's
+/// (package kubernetes-client: kubectl 1.20, kustomize v2.0.3), so k8s/ keeps to kustomize v2 fields;
+/// newer kubectl renders the same objects and only warns about them on stderr.
+/// </summary>
 public static class Kustomize
 {
     public static IReadOnlyList<YamlMappingNode> Render(string relativeDirectory)
     {
-        var start = new ProcessStartInfo(RequiredTool.Find("kubectl"))
+        var start = new ProcessStartInfo(RequiredTool.Find("kubectl", aptPackage: "kubernetes-client"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -3,7 +3,9 @@ namespace OrleansConfusion.EndToEnd.Tests.Infrastructure;
 /// <summary>Finds an external program on PATH, or fails the test saying how to install it (never skips).</summary>
 public static class RequiredTool
 {
-    public static string Find(string name)
+    /// <param name="name">The program's file name.</param>
+    /// <param name="aptPackage">The Debian package that ships it, where its name differs (kubectl: kubernetes-client).</param>
+    public static string Find(string name, string? aptPackage = null)
     {
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
@@ -11,7 +13,8 @@ public static class RequiredTool
             if (File.Exists(candidate)) return candidate;
         }
 
-        Assert.Fail($"'{name}' is not on PATH. Install the packages in .ci/apt-packages.txt (apt-get install $(cat .ci/apt-packages.txt)).");
+        var package = aptPackage ?? name;
+        Assert.Fail($"'{name}' is not on PATH. Install Debian's '{package}' with the other packages in .ci/apt-packages.txt (apt-get install $(cat .ci/apt-packages.txt)).");
         return "";
     }
 }
