@@ -5,12 +5,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(dataset-fashion-mnist)
+# Each line of .ci/apt-packages.txt is `package` or `package:command`. With a command, a machine that
+# already has it on PATH (from another package, e.g. a newer kubectl) is left alone: installing the
+# Debian package over it would fail on the shared file.
+entries=(dataset-fashion-mnist)
 if [[ -f .ci/apt-packages.txt ]]; then
-  while read -r p; do [[ -n "$p" && "$p" != \#* ]] && packages+=("$p"); done < .ci/apt-packages.txt
+  while read -r line; do [[ -n "$line" && "$line" != \#* ]] && entries+=("$line"); done < .ci/apt-packages.txt
 fi
 missing=()
-for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+for entry in "${entries[@]}"; do
+  pkg=${entry%%:*}; cmd=${entry#*:}
+  if [[ "$cmd" != "$entry" ]] && command -v "$cmd" >/dev/null 2>&1; then continue; fi
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
 if (( ${#missing[@]} > 0 )); then
   echo "installing: ${missing[*]}"
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
