@@ -14,7 +14,7 @@ public static class RequiredTool
         }
 
         var package = aptPackage ?? name;
-        Assert.Fail($"'{name}' is not on PATH. Install Debian's '{package}' with the other packages in .ci/apt-packages.txt (apt-get install $(cat .ci/apt-packages.txt)).");
+        Assert.Fail($"'{name}' is not on PATH. Install Debian's '{package}' (apt-get install {package}), or run scripts/test.sh, which installs everything in .ci/apt-packages.txt.");
         return "";
     }
 }
