@@ -24,9 +24,9 @@ public sealed class RunCommand : BaseCommand
     readonly SweepFollower _follower;
     readonly CliOutput _output;
 
-    readonly Argument<string> _spec = new("spec") { Description = "Sweep spec (YAML); see examples/README.md" };
+    readonly Argument<string> _spec = SpecOverrides.SpecArgument();
     readonly Option<string?> _out = new("--out", "-o") { Description = "Root output directory (overrides output_dir); results go to DIR/<sweep>/" };
-    readonly Option<int?> _maxConcurrent = new("--max-concurrent") { Description = "At most N trials at once (overrides max_concurrent_trials; 0 = no limit)" };
+    readonly Option<int?> _maxConcurrent = SpecOverrides.MaxConcurrentOption();
     readonly Option<bool> _json = new("--json") { Description = "Print the outcome as JSON on stdout instead of progress and tables" };
 
     public RunCommand(SweepSpecLoader loader, IEmbeddedClusterFactory clusters, SweepFollower follower, CliOutput output)
@@ -38,11 +38,6 @@ public sealed class RunCommand : BaseCommand
         Add(_out);
         Add(_maxConcurrent);
         Add(_json);
-        _maxConcurrent.Validators.Add(r =>
-        {
-            // Read the token, not the value: a non-number already has its own parse error, and GetValue would throw.
-            if (r.Tokens is [var t] && int.TryParse(t.Value, out int n) && n < 0) r.AddError("--max-concurrent must be >= 0");
-        });
     }
 
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)

@@ -11,9 +11,9 @@ namespace OrleansConfusion.Cli.Commands;
 public sealed class SubmitCommand : ClusterCommand
 {
     readonly SweepSpecLoader _loader;
-    readonly Argument<string> _spec = new("spec") { Description = "Sweep spec (YAML); see examples/README.md" };
+    readonly Argument<string> _spec = SpecOverrides.SpecArgument();
     readonly Option<string?> _out = new("--out", "-o") { Description = "Root output directory as the silos see it (overrides output_dir)" };
-    readonly Option<int?> _maxConcurrent = new("--max-concurrent") { Description = "At most N trials at once (overrides max_concurrent_trials; 0 = no limit)" };
+    readonly Option<int?> _maxConcurrent = SpecOverrides.MaxConcurrentOption();
     readonly Option<bool> _json = new("--json") { Description = "Print the submission as JSON" };
 
     public SubmitCommand(SweepSpecLoader loader, IClusterConnector connector, CliOutput output)
@@ -25,11 +25,6 @@ public sealed class SubmitCommand : ClusterCommand
         Add(_out);
         Add(_maxConcurrent);
         Add(_json);
-        _maxConcurrent.Validators.Add(r =>
-        {
-            // Read the token, not the value: a non-number already has its own parse error, and GetValue would throw.
-            if (r.Tokens is [var t] && int.TryParse(t.Value, out int n) && n < 0) r.AddError("--max-concurrent must be >= 0");
-        });
     }
 
     protected override bool TryPrepare(ParseResult parseResult, out object? prepared, out int exitCode)
