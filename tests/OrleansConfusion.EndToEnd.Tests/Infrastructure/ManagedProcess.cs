@@ -33,6 +33,8 @@ public sealed class ManagedProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The last lines of output, for assertion messages.</summary>
@@ -53,6 +55,13 @@ public sealed class ManagedProcess : IDisposable
         }
 
         return _process.ExitCode;
+    }
+
+    /// <summary>SIGINT, as Ctrl-C in a terminal would send (.NET's Process has no signal API but Kill).</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(10_000);
     }
 
     /// <summary>SIGKILL, as a crash would: no shutdown hooks run.</summary>
