@@ -24,9 +24,9 @@ public sealed class CliInterruptTests : IDisposable
 
         using (var run = new ManagedProcess("confusion run", "dotnet", [RepoPaths.CliDll, "run", spec, "--out", output]))
         {
-            // Interrupt once the first trial has finished (its outcome part is on disk) and before the last.
+            // Interrupt once the first trial has finished (its outcome is in the journal) and before the last.
             var deadline = DateTime.UtcNow.AddMinutes(3);
-            while (FinishedParts(sweepDir) < 1)
+            while (FinishedTrials(sweepDir) < 1)
             {
                 Assert.False(run.HasExited, $"run ended before it could be interrupted\n{run.Tail()}");
                 Assert.True(DateTime.UtcNow < deadline, $"no trial finished within 3 minutes\n{run.Tail()}");
@@ -38,25 +38,24 @@ public sealed class CliInterruptTests : IDisposable
         }
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
-        string parts = Path.Combine(sweepDir, "parts", "trial-*.parquet");
-        long completedBefore = Scalar(db, $"SELECT count(*) FROM read_parquet('{parts}') WHERE status = 'completed'");
+        string trials = Path.Combine(sweepDir, "trials.parquet"), metrics = Path.Combine(sweepDir, "metrics.parquet");
+        long completedBefore = Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'");
         Assert.InRange(completedBefore, 1, Widths.Length - 1);
-        Assert.Equal(Widths.Length - completedBefore, Scalar(db, $"SELECT count(*) FROM read_parquet('{parts}') WHERE status = 'cancelled'"));
+        Assert.Equal(Widths.Length - completedBefore, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'cancelled'"));
 
         string again = await CliRunner.RunOkAsync(TimeSpan.FromMinutes(4), "run", spec, "--out", output);
         Assert.Contains($"{completedBefore} already finished", again);
 
-        string trials = Path.Combine(sweepDir, "trials.parquet"), metrics = Path.Combine(sweepDir, "metrics.parquet");
         Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
         long perTrial = SweepSpecs.StepsPerTrial / SweepSpecs.MeasureEvery + 1;
         Assert.Equal(Widths.Length * perTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
         Assert.Equal(Widths.Length * perTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
     }
 
-    static int FinishedParts(string sweepDir)
+    static int FinishedTrials(string sweepDir)
     {
-        string parts = Path.Combine(sweepDir, "parts");
-        return Directory.Exists(parts) ? Directory.GetFiles(parts, "trial-*.parquet").Length : 0;
+        string journal = Path.Combine(sweepDir, "parts", "outcomes.jsonl");
+        return File.Exists(journal) ? File.ReadAllLines(journal).Length : 0;
     }
 
     static long Scalar(DuckDBConnection db, string sql)

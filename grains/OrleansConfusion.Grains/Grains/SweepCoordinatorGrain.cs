@@ -24,9 +24,9 @@ public sealed class SweepCoordinatorGrain(
     SweepOutput? _output;
     IGrainTimer? _timer;
 
-    // Outcomes are durable in the Parquet parts the moment they arrive, so the grain state (the whole
+    // Outcomes are durable in the output's outcome journal the moment they arrive, so the grain state (the whole
     // plan, O(trials) to write) is saved once per timer tick rather than per outcome; on activation
-    // the parts are folded back in (see Reconcile). This keeps dispatch O(1) per trial.
+    // the journal is folded back in (see Reconcile). This keeps dispatch O(1) per trial.
     bool _dirty;
 
     string SweepId => this.GetPrimaryKeyString();
@@ -314,8 +314,8 @@ public sealed class SweepCoordinatorGrain(
     }
 
     /// <summary>
-    /// After a restart the stored state may predate outcomes already in the Parquet parts (state is
-    /// saved per tick, parts per outcome): take those outcomes as final.
+    /// After a restart the stored state may predate outcomes already in the outcome journal (state is
+    /// saved per tick, the journal per outcome): take those outcomes as final.
     /// </summary>
     void Reconcile()
     {

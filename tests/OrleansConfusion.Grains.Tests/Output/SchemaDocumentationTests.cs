@@ -27,10 +27,10 @@ public sealed class SchemaDocumentationTests
         - `trials.parquet`: one row per trial.
         - `metrics.parquet`: one row per measurement; `(trial_id, step)` is unique.
         - `parts/`: partial files written while the sweep runs (`metrics-*.parquet` per delivered batch,
-          `trial-<id>.parquet` per finished trial). The final files are rebuilt from them when the sweep
+          `outcomes.jsonl`, a line per finished trial). The final files are rebuilt from them when the sweep
           ends; they are kept so a rerun knows which trials finished and which rows were delivered.
 
-        Every file is written to a temporary name and renamed, so a reader never sees a truncated file.
+        Every Parquet file is written to a temporary name and renamed, so a reader never sees a truncated file.
         Types are as DuckDB reports them (`DESCRIBE SELECT * FROM read_parquet('…')`). Doubles that have
         no value (no measurement yet, a non-finite loss) are null rather than NaN. Timestamps are UTC
         microseconds. This file is generated from `SweepOutputSchema` in `grains/OrleansConfusion.Grains`.
