@@ -16,17 +16,9 @@ public static class Initializer
         using var noGrad = no_grad();
         foreach (var module in model.modules())
         {
-            switch (module)
-            {
-                case ProbedLinear linear:
-                    Init(linear.Weight, scheme, scale, generator);
-                    linear.Bias?.zero_();
-                    break;
-                case ProbedConv2d conv:
-                    Init(conv.Weight, scheme, scale, generator);
-                    conv.Bias?.zero_();
-                    break;
-            }
+            if (module is not ProbedWeightLayer layer) continue;
+            Init(layer.Weight, scheme, scale, generator);
+            layer.Bias?.zero_();
         }
     }
 

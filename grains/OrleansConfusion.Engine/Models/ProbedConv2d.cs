@@ -12,15 +12,13 @@ namespace OrleansConfusion.Engine.Models;
 /// per-sample gradients, cost ≈ M·T·d_in·d_out. We take the ghost form only when it is cheaper:
 /// T²(d_in+d_out) &lt; d_in·d_out (NOTES.md).
 /// </summary>
-public sealed class ProbedConv2d : nn.Module<Tensor, Tensor>, IPerSampleGradientLayer
+public sealed class ProbedConv2d : ProbedWeightLayer
 {
     private readonly Parameter weight;
     private readonly Parameter? bias;
     private readonly long _stride;
     private readonly long _padding;
     private readonly long _kernel;
-    private Tensor? _input;
-    private Tensor? _output;
 
     public ProbedConv2d(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, bool hasBias = true, string name = "conv")
         : base(name)
@@ -33,29 +31,19 @@ public sealed class ProbedConv2d : nn.Module<Tensor, Tensor>, IPerSampleGradient
         RegisterComponents();
     }
 
-    public Parameter Weight => weight;
-    public Parameter? Bias => bias;
-    public bool Recording { get; set; }
-    public Tensor? RecordedOutput => _output;
+    public override Parameter Weight => weight;
+    public override Parameter? Bias => bias;
 
     /// <summary>Forces a Gram strategy; null picks the cheaper one. Tests use it to check both.</summary>
     public bool? ForceGhost { get; set; }
 
-    public override Tensor forward(Tensor input)
-    {
-        var output = nn.functional.conv2d(input, weight, bias, strides: [_stride, _stride], padding: [_padding, _padding]);
-        if (Recording)
-        {
-            _input = input.detach();
-            _output = output.alias();
-        }
-        return output;
-    }
+    public override Tensor forward(Tensor input) =>
+        Record(input, nn.functional.conv2d(input, weight, bias, strides: [_stride, _stride], padding: [_padding, _padding]));
 
-    public void AddGram(Tensor outputGradient, Tensor gram)
+    public override void AddGram(Tensor outputGradient, Tensor gram)
     {
         using var scope = NewDisposeScope();
-        var x = _input ?? throw new InvalidOperationException("no recorded forward pass");
+        var x = RecordedInput ?? throw new InvalidOperationException("no recorded forward pass");
         long m = x.shape[0];
         var a = nn.functional.unfold(x, _kernel, padding: _padding, stride: _stride); // M × d_in × T
         var d = outputGradient.reshape(m, outputGradient.shape[1], -1);              // M × d_out × T
@@ -79,6 +67,4 @@ public sealed class ProbedConv2d : nn.Module<Tensor, Tensor>, IPerSampleGradient
             gram.add_(gb.matmul(gb.t()));
         }
     }
-
-    public void ClearRecording() { _input = null; _output = null; }
 }
