@@ -4,7 +4,7 @@ using Parquet.Serialization.Attributes;
 
 namespace OrleansConfusion.Grains;
 
-/// <summary>One row of metrics.parquet (and of parts/metrics-*.parquet). Documented in docs/PARQUET_SCHEMA.md.</summary>
+/// <summary>One row of metrics.parquet (and one line of parts/measurements.jsonl). Documented in docs/PARQUET_SCHEMA.md.</summary>
 public sealed class MeasurementParquetRow : ConfigurationColumns
 {
     [JsonPropertyName("step")] public long Step { get; set; }

@@ -26,9 +26,9 @@ public sealed class SchemaDocumentationTests
 
         - `trials.parquet`: one row per trial.
         - `metrics.parquet`: one row per measurement; `(trial_id, step)` is unique.
-        - `parts/`: partial files written while the sweep runs (`metrics-*.parquet` per delivered batch,
-          `outcomes.jsonl`, a line per finished trial). The final files are rebuilt from them when the sweep
-          ends; they are kept so a rerun knows which trials finished and which rows were delivered.
+        - `parts/`: partial files written while the sweep runs (`measurements.jsonl`, a JSON line per delivered
+          measurement, and `outcomes.jsonl`, a line per finished trial). The final files are built from them
+          when the sweep ends; they are kept so a rerun knows which trials finished and which rows were delivered.
 
         Every Parquet file is written to a temporary name and renamed, so a reader never sees a truncated file.
         Types are as DuckDB reports them (`DESCRIBE SELECT * FROM read_parquet('…')`). Doubles that have
