@@ -20,6 +20,11 @@ internal sealed class MeasurementProbe : IDisposable
     private readonly Tensor _trainX, _trainY, _evalX, _evalY, _testX, _testY;
     private readonly Tensor? _sampleX, _sampleY;
 
+    /// <summary>The training set on the trial's device, shared with the SGD loop.</summary>
+    public Tensor TrainInputs => _trainX;
+
+    public Tensor TrainLabels => _trainY;
+
     public MeasurementProbe(TrialConfig config, DatasetSplits data, Device device)
     {
         _config = config;

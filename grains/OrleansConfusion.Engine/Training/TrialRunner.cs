@@ -56,9 +56,9 @@ public sealed class TrialRunner
         using var generator = new Generator((ulong)_config.Seed);
         using var model = ModelFactory.Create(_config.Model, train.SampleShape, train.NumClasses, generator);
         model.to(device);
-        using var trainX = train.Inputs.to(device);
-        using var trainY = train.Labels.to(device);
+        // The probe holds the one device copy of the data; training reads the same tensors.
         using var probe = new MeasurementProbe(_config, _data, device);
+        var (trainX, trainY) = (probe.TrainInputs, probe.TrainLabels);
         using var optimizer = optim.SGD(model.parameters(), training.LearningRate, training.Momentum, weight_decay: training.WeightDecay);
 
         var state = new RunState { ParameterCount = ModelFactory.ParameterCount(model) };
