@@ -37,6 +37,7 @@ public sealed class TrialGrain(
     TrialOutcome? _outcome;
     long _reportedSteps;
     bool _deactivating;
+    bool _finishing;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -111,6 +112,7 @@ public sealed class TrialGrain(
         _cancellation?.Dispose();
         _cancellation = new CancellationTokenSource();
         _measurements = Channel.CreateUnbounded<MeasurementRecord>(new UnboundedChannelOptions { SingleReader = true });
+        _finishing = false;
         _signals = new WorkerSignals();
         var period = options.Value.ReportInterval;
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
@@ -162,6 +164,7 @@ public sealed class TrialGrain(
     async Task FinishAsync(TrialSpec spec, TrialResult? result, Exception? error, double wallSeconds)
     {
         metrics.TrialStopped(spec);
+        _finishing = true;
         bool flushed = await RetryAsync(FlushAsync, "flush measurements");
         if (_deactivating)
         {
@@ -172,16 +175,20 @@ public sealed class TrialGrain(
         var outcome = ToOutcome(spec, result, error, wallSeconds);
         _outcome = outcome;
         state.State = new TrialGrainState { Spec = spec, Attempt = _attempt, State = outcome.State, Outcome = outcome };
-        await TryPersistAsync();
+        // The outcome write and the report run side by side: until the write lands, this activation
+        // still holds the outcome in memory and re-sends it if asked again.
+        var persisted = TryPersistAsync();
         _timer?.Dispose();
         _timer = null;
         if (!flushed)
         {
             // Undelivered rows would be lost with this outcome; stay silent so the coordinator re-drives the trial.
             logger.LogWarning("Trial {Trial} could not deliver its measurements; leaving it to the watchdog", spec.GrainKey);
+            await persisted;
             return;
         }
         await RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome");
+        await persisted;
     }
 
     Task ReportOutcomeAsync(TrialOutcome outcome) =>
@@ -225,7 +232,7 @@ public sealed class TrialGrain(
             metrics.StepsTrained(spec.SweepId, capacity.Device, delta, delta * spec.Training.BatchSize);
             _reportedSteps = status.Step;
         }
-        if (_outcome is null) await coordinator.ReportProgressAsync(status);
+        if (_outcome is null && !_finishing) await coordinator.ReportProgressAsync(status);
     }
 
     TrialStatus BuildStatus()
