@@ -6,8 +6,13 @@ namespace OrleansConfusion.Grains.Abstractions;
 /// </summary>
 public interface ITrialGrain : IGrainWithStringKey
 {
-    /// <summary>Idempotent: a running or finished trial ignores a repeated start of the same attempt.</summary>
-    Task StartAsync(TrialSpec spec, int attempt);
+    /// <summary>
+    /// Idempotent: a running or finished trial ignores a repeated start of the same attempt.
+    /// <paramref name="deliveredThroughStep"/>: the last step whose measurement, and every one before
+    /// it, the coordinator already holds (-1: none). A re-driven trial resumes only from a checkpoint
+    /// taken at or before it, so no row is lost between a checkpoint and a silo's death.
+    /// </summary>
+    Task StartAsync(TrialSpec spec, int attempt, long deliveredThroughStep);
 
     Task<TrialStatus> GetStatusAsync();
 

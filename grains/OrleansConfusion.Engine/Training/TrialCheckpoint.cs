@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace OrleansConfusion.Engine.Training;
 
 /// <summary>
-/// What a run needs to continue after its last completed epoch: the model's state dict (parameters
-/// and batch-norm buffers) plus counters, in one safetensors file. SGD momentum buffers are not
-/// saved, so a resumed run with momentum &gt; 0 restarts them from zero (the paper uses none).
+/// What a run needs to continue after a completed epoch: the model's state dict (parameters and
+/// batch-norm buffers) plus counters, in one safetensors file. Each save moves the one before it to
+/// <see cref="PreviousPath"/>, so a caller that never received the newest checkpoint's last measurement
+/// can still resume one epoch earlier instead of from scratch. SGD momentum buffers are not saved, so
+/// a resumed run with momentum &gt; 0 restarts them from zero (the paper uses none).
 /// </summary>
 internal sealed record TrialCheckpoint(
     int CompletedEpochs,
@@ -18,6 +20,10 @@ internal sealed record TrialCheckpoint(
     double BestAccuracy,
     long? StepsToTargetLoss)
 {
+    /// <summary><c>trial.safetensors</c> → <c>trial.previous.safetensors</c>: still a safetensors file to other tools.</summary>
+    public static string PreviousPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + ".previous" + Path.GetExtension(path));
+
     public void Save(string path, nn.Module model)
     {
         var metadata = new Dictionary<string, string>
@@ -31,39 +37,63 @@ internal sealed record TrialCheckpoint(
             ["best_accuracy"] = BestAccuracy.ToString("R", CultureInfo.InvariantCulture),
             ["steps_to_target_loss"] = StepsToTargetLoss?.ToString(CultureInfo.InvariantCulture) ?? "",
         };
+        // A crash between the two moves leaves only the previous file, which TryLoad also reads.
+        if (File.Exists(path)) File.Move(path, PreviousPath(path), overwrite: true);
         SafeTensorsFile.Save(path, model.state_dict(), metadata);
     }
 
-    /// <summary>Loads the checkpoint into <paramref name="model"/> and returns its counters, or null if there is none.</summary>
-    public static TrialCheckpoint? TryLoad(string path, nn.Module model)
+    /// <summary>
+    /// Loads the most advanced of the checkpoint and its predecessor whose last measurement is at or
+    /// before <paramref name="resumeThroughStep"/> into <paramref name="model"/> and returns its
+    /// counters; null when neither exists or qualifies (the run starts over).
+    /// </summary>
+    public static TrialCheckpoint? TryLoad(string path, nn.Module model, long? resumeThroughStep = null)
     {
-        if (!File.Exists(path)) return null;
-        var (tensors, meta) = SafeTensorsFile.Load(path);
+        (TrialCheckpoint Counters, Dictionary<string, Tensor> Tensors)? best = null;
+        var loaded = new List<Dictionary<string, Tensor>>();
         try
         {
+            foreach (string candidate in new[] { path, PreviousPath(path) }.Where(File.Exists))
+            {
+                var (tensors, meta) = SafeTensorsFile.Load(candidate);
+                loaded.Add(tensors);
+                var counters = Parse(candidate, meta);
+                if (counters.LastMeasuredStep > (resumeThroughStep ?? long.MaxValue)) continue;
+                if (best is null || counters.Step > best.Value.Counters.Step) best = (counters, tensors);
+            }
+            if (best is not { } chosen) return null;
             var state = model.state_dict();
             using (no_grad())
             {
                 foreach (var (name, target) in state)
                 {
-                    if (!tensors.TryGetValue(name, out var saved))
+                    if (!chosen.Tensors.TryGetValue(name, out var saved))
                         throw new InvalidDataException($"{path}: checkpoint lacks tensor {name}; it belongs to another model");
                     target.copy_(saved);
                 }
             }
-            static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
-            return new TrialCheckpoint(
-                int.Parse(meta["completed_epochs"], CultureInfo.InvariantCulture),
-                long.Parse(meta["step"], CultureInfo.InvariantCulture),
-                D(meta["wall_seconds"]),
-                long.Parse(meta["last_measured_step"], CultureInfo.InvariantCulture),
-                D(meta["best_loss"]),
-                D(meta["best_accuracy"]),
-                meta["steps_to_target_loss"] is { Length: > 0 } s ? long.Parse(s, CultureInfo.InvariantCulture) : null);
+            return chosen.Counters;
         }
         finally
         {
-            foreach (var t in tensors.Values) t.Dispose();
+            foreach (var tensors in loaded)
+                foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    static TrialCheckpoint Parse(string path, Dictionary<string, string> meta)
+    {
+        string Get(string key) => meta.TryGetValue(key, out var v) ? v
+            : throw new InvalidDataException($"{path}: checkpoint metadata lacks '{key}'");
+        static double D(string s) => double.Parse(s, CultureInfo.InvariantCulture);
+        static long L(string s) => long.Parse(s, CultureInfo.InvariantCulture);
+        return new TrialCheckpoint(
+            int.Parse(Get("completed_epochs"), CultureInfo.InvariantCulture),
+            L(Get("step")),
+            D(Get("wall_seconds")),
+            L(Get("last_measured_step")),
+            D(Get("best_loss")),
+            D(Get("best_accuracy")),
+            Get("steps_to_target_loss") is { Length: > 0 } s ? L(s) : null);
     }
 }

@@ -14,10 +14,20 @@ public sealed class TrialRunContext
     public CancellationToken CancellationToken { get; init; }
 
     /// <summary>
-    /// A safetensors file written atomically at the end of every epoch. When it exists at start, the run
-    /// resumes after the epoch it holds. Null: no checkpoints.
+    /// A safetensors file written atomically at the end of every epoch (the one before it is kept
+    /// beside it, see <see cref="TrialCheckpoint"/>). When one exists at start, the run resumes after
+    /// the epoch it holds. Null: no checkpoints.
     /// </summary>
     public string? CheckpointPath { get; init; }
+
+    /// <summary>
+    /// The last step whose measurement (and every one before it) the caller already holds. A checkpoint
+    /// resumes only if it measured nothing after this step; a newer one is skipped for the one before
+    /// it, else the run starts over. A checkpoint is written right after the epoch's measurement is
+    /// reported, so a process that dies before that measurement leaves its caller could otherwise
+    /// resume past a row nobody received. Null: trust any checkpoint (a caller that keeps every row).
+    /// </summary>
+    public long? ResumeThroughStep { get; init; }
 
     public Device Device { get; init; } = CPU;
 }

@@ -258,7 +258,7 @@ public sealed class SweepCoordinatorGrain(
         RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
         try
         {
-            await trial.StartAsync(record.Spec, attempt);
+            await trial.StartAsync(record.Spec, attempt, _output!.DeliveredThroughStep(record.Spec.TrialId));
         }
         catch (Exception e)
         {

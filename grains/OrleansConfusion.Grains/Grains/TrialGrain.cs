@@ -51,7 +51,7 @@ public sealed class TrialGrain(
         return Task.CompletedTask;
     }
 
-    async Task ITrialGrain.StartAsync(TrialSpec spec, int attempt)
+    async Task ITrialGrain.StartAsync(TrialSpec spec, int attempt, long deliveredThroughStep)
     {
         // The coordinator's placement hint must not follow this trial's own calls.
         RequestContext.Remove(IPlacementDirector.PlacementHintKey);
@@ -78,7 +78,7 @@ public sealed class TrialGrain(
         _reportedSteps = 0;
         state.State = new TrialGrainState { Spec = spec, Attempt = attempt, State = TrialState.Running };
         await TryPersistAsync();
-        StartWorker(spec, attempt);
+        StartWorker(spec, attempt, deliveredThroughStep);
     }
 
     Task<TrialStatus> ITrialGrain.GetStatusAsync() => Task.FromResult(BuildStatus());
@@ -107,7 +107,7 @@ public sealed class TrialGrain(
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    void StartWorker(TrialSpec spec, int attempt)
+    void StartWorker(TrialSpec spec, int attempt, long deliveredThroughStep)
     {
         _cancellation?.Dispose();
         _cancellation = new CancellationTokenSource();
@@ -116,11 +116,11 @@ public sealed class TrialGrain(
         _signals = new WorkerSignals();
         var period = options.Value.ReportInterval;
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
-        _worker = RunWorkerAsync(spec, attempt, _measurements.Writer, _signals, _cancellation.Token);
+        _worker = RunWorkerAsync(spec, attempt, deliveredThroughStep, _measurements.Writer, _signals, _cancellation.Token);
     }
 
     /// <summary>Started from grain code, so everything after the awaited Task.Run is back on the grain scheduler.</summary>
-    async Task RunWorkerAsync(TrialSpec spec, int attempt, ChannelWriter<MeasurementRecord> writer, WorkerSignals signals, CancellationToken cancellationToken)
+    async Task RunWorkerAsync(TrialSpec spec, int attempt, long deliveredThroughStep, ChannelWriter<MeasurementRecord> writer, WorkerSignals signals, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var clock = Stopwatch.StartNew();
@@ -130,6 +130,7 @@ public sealed class TrialGrain(
             OnProgress = p => signals.Progress = p,
             CancellationToken = cancellationToken,
             CheckpointPath = CheckpointPath(spec),
+            ResumeThroughStep = deliveredThroughStep,
             Device = capacity.Device,
             Attempt = attempt,
         };

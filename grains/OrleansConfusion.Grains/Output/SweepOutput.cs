@@ -50,6 +50,13 @@ public sealed class SweepOutput
 
     public bool HasStep(string trialId, long step) => _delivered.TryGetValue(trialId, out var s) && s.Contains(step);
 
+    /// <summary>
+    /// The trial's highest delivered step, or -1. Every attempt delivers its rows in step order and
+    /// resumes only from a checkpoint at or before this step, so every scheduled step up to it is here.
+    /// </summary>
+    public long DeliveredThroughStep(string trialId) =>
+        _delivered.TryGetValue(trialId, out var s) && s.Count > 0 ? s.Max() : -1;
+
     /// <summary>Reads what earlier runs left: outcomes from trials.parquet and the outcome journal, delivered steps from the measurement journal.</summary>
     public async Task LoadAsync(CancellationToken cancellationToken = default)
     {

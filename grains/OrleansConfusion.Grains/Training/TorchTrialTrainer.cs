@@ -22,6 +22,7 @@ public sealed class TorchTrialTrainer(DatasetCache datasets, IOptions<TorchRunti
             OnProgress = context.OnProgress,
             CancellationToken = context.CancellationToken,
             CheckpointPath = context.CheckpointPath,
+            ResumeThroughStep = context.ResumeThroughStep,
             Device = context.Device == "cuda" ? CUDA : CPU,
         });
         return Task.FromResult(result);

@@ -16,6 +16,9 @@ public sealed class TrialTrainingContext
     /// <summary>Where to checkpoint and resume from, or null for no checkpoints.</summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>The last step the coordinator holds every measurement through (-1: none); see <see cref="TrialRunContext.ResumeThroughStep"/>.</summary>
+    public long ResumeThroughStep { get; init; } = -1;
+
     /// <summary>"cpu" or "cuda", as this silo decided (<see cref="SiloTrainingCapacity.Device"/>).</summary>
     public string Device { get; init; } = "cpu";
 

@@ -16,7 +16,8 @@ public sealed class TrialRunnerTests
         Measurement = new MeasurementConfig { PaperPairs = 4, PaperBatch = 32, PerSampleM = 16, EvalSubset = 256 },
     };
 
-    static (TrialResult Result, List<MeasurementRecord> Records) Run(TrialConfig config, string? checkpoint = null, CancellationToken token = default, Action<MeasurementRecord>? also = null)
+    static (TrialResult Result, List<MeasurementRecord> Records) Run(
+        TrialConfig config, string? checkpoint = null, CancellationToken token = default, Action<MeasurementRecord>? also = null, long? resumeThrough = null)
     {
         using var data = DatasetLoader.Load(config.Dataset);
         var records = new List<MeasurementRecord>();
@@ -25,6 +26,7 @@ public sealed class TrialRunnerTests
             OnMeasurement = r => { records.Add(r); also?.Invoke(r); },
             CheckpointPath = checkpoint,
             CancellationToken = token,
+            ResumeThroughStep = resumeThrough,
         });
         return (result, records);
     }
@@ -84,6 +86,35 @@ public sealed class TrialRunnerTests
             var steps = firstRecords.Concat(resumedRecords).Select(r => r.Step).ToList();
             Assert.Equal(steps.Distinct().Count(), steps.Count);
             Assert.Equal(straightRecords.Select(r => r.Step), steps);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Theory]
+    // Measurements at steps 0, 8, 16, 24, 32; the interrupted run left checkpoints after epochs 2 (step 16) and 3 (step 24).
+    [InlineData(24L, new long[] { 32 }, true)]           // the caller holds the newest checkpoint's rows: resume after epoch 3
+    [InlineData(16L, new long[] { 24, 32 }, true)]       // it lost step 24's row: resume from the previous checkpoint
+    [InlineData(8L, new long[] { 0, 8, 16, 24, 32 }, false)] // it holds less than either: start over
+    public void ResumesOnlyFromACheckpointWhoseRowsTheCallerHolds(long resumeThrough, long[] expectedSteps, bool expectResumed)
+    {
+        string dir = Directory.CreateTempSubdirectory("oc-ckpt").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "trial.safetensors");
+            var config = Sphere(epochs: 4, seed: 9);
+            var (straight, _) = Run(config);
+            using var cts = new CancellationTokenSource();
+            Run(config, path, cts.Token, r => { if (r.Epoch == 3) cts.Cancel(); });
+            Assert.True(File.Exists(TrialCheckpoint.PreviousPath(path)));
+
+            var (resumed, records) = Run(config, path, resumeThrough: resumeThrough);
+            Assert.Equal(expectResumed, resumed.Resumed);
+            Assert.Equal(expectedSteps, records.Select(r => r.Step));
+            Assert.Equal(TrialOutcomeStatus.Completed, resumed.Status);
+            Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 6);
         }
         finally
         {

@@ -17,8 +17,10 @@ public sealed class SiloFailureTests(ClusterFixture fixture)
         var victim = await fixture.Cluster.StartAdditionalSiloAsync();
         await fixture.Cluster.WaitForLivenessToStabilizeAsync();
         var submission = await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 4, seeds: 2));
-        await Poll.UntilAsync(sweep, s => s.ActiveTrials.Any(t => t.Silo == victim.Name && t.State == TrialState.Running && t.Step > 0),
+        var training = await Poll.UntilAsync(sweep, s => s.ActiveTrials.Any(t => t.Silo == victim.Name && t.State == TrialState.Running && t.Step > 0),
             TimeSpan.FromSeconds(30), $"a trial to train on {victim.Name}");
+        // A trial reports its rows before its progress, so the coordinator held at least step 0 of this one.
+        var lost = training.ActiveTrials.First(t => t.Silo == victim.Name && t.Step > 0);
 
         await fixture.Cluster.KillSiloAsync(victim);
 
@@ -30,5 +32,9 @@ public sealed class SiloFailureTests(ClusterFixture fixture)
         Assert.True(DuckDb.Scalar<long>($"SELECT max(attempt) FROM read_parquet('{trials}')") >= 2, "some trial should have been re-driven");
         Assert.Equal(8 * 6, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));
         Assert.Equal(8 * 6, DuckDb.Scalar<long>($"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
+        // Its re-drive was told what the coordinator already held, which bounds the checkpoint it may resume from.
+        var resumes = TrainingTracker.For(name).ResumeThrough;
+        Assert.Equal(-1, resumes[(lost.TrialId, lost.Attempt)]);
+        Assert.Contains(resumes, r => r.Key.Trial == lost.TrialId && r.Key.Attempt > lost.Attempt && r.Value >= 0);
     }
 }

@@ -16,7 +16,9 @@ public sealed class FakeTrainer(TorchTrialTrainer real, ILocalSiloDetails silo) 
     {
         var behavior = TrainingTracker.BehaviorFor(spec.SweepId) ?? new FakeBehavior(0, TimeSpan.Zero);
         if (behavior.Real) return await real.TrainAsync(spec, context);
-        using var _ = TrainingTracker.For(spec.SweepId).Enter(silo.Name);
+        var tracker = TrainingTracker.For(spec.SweepId);
+        tracker.ResumeThrough[(spec.TrialId, context.Attempt)] = context.ResumeThroughStep;
+        using var _ = tracker.Enter(silo.Name);
         long total = Math.Max(0, (behavior.Measurements - 1) * 10L);
         for (int i = 0; i < behavior.Measurements; i++)
         {

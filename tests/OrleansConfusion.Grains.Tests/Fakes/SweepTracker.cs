@@ -17,6 +17,9 @@ public sealed class SweepTracker
 
     public int Started;
 
+    /// <summary>Each attempt's <see cref="TrialTrainingContext.ResumeThroughStep"/>, by (trial id, attempt).</summary>
+    public ConcurrentDictionary<(string Trial, int Attempt), long> ResumeThrough { get; } = new();
+
     public IDisposable Enter(string silo)
     {
         lock (_lock)
