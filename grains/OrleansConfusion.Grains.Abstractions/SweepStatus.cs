@@ -7,7 +7,10 @@ public sealed record SweepStatus
     [Id(0)] public string SweepId { get; init; } = "";
     [Id(1)] public SweepState State { get; init; }
     [Id(2)] public int Total { get; init; }
+    /// <summary>Waiting to train: not yet dispatched, or dispatched and waiting for a slot on its silo.</summary>
     [Id(3)] public int Queued { get; init; }
+
+    /// <summary>Training now.</summary>
     [Id(4)] public int Running { get; init; }
     [Id(5)] public int Completed { get; init; }
     [Id(6)] public int Diverged { get; init; }

@@ -29,6 +29,9 @@ public sealed class SweepCoordinatorGrain(
     // the journal is folded back in (see Reconcile). This keeps dispatch O(1) per trial.
     bool _dirty;
 
+    // Whether this activation has registered the watchdog reminder (or is doing so).
+    bool _watchdogRegistered;
+
     string SweepId => this.GetPrimaryKeyString();
 
     SweepCoordinatorState S => state.State;
@@ -80,7 +83,9 @@ public sealed class SweepCoordinatorGrain(
         S.StartedAt ??= DateTimeOffset.UtcNow;
         S.FinishedAt = null;
         await SaveAsync();
-        await this.RegisterOrUpdateReminder(StorageNames.WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        // Not awaited: the reminder only matters if this activation is lost, and dispatch need not wait for
+        // the reminder table (milliseconds, more on a fresh silo). Each timer tick retries until it is in.
+        _ = EnsureWatchdogAsync();
         StartTimer();
         logger.LogInformation("Sweep {Sweep}: {Trials} trials ({Finished} already finished, {Rejected} grid points rejected), output {Output}",
             SweepId, plan.Trials.Count, alreadyFinished, plan.Rejected.Count, directory);
@@ -124,6 +129,7 @@ public sealed class SweepCoordinatorGrain(
         {
             // A trial the watchdog re-queued but that is alive after all goes back to Running, not twice.
             record.State = TrialState.Running;
+            record.WaitingForSlot = status.State == TrialState.Queued;
             record.Status = status;
             record.Silo = status.Silo;
             record.LastReportAt = DateTimeOffset.UtcNow;
@@ -146,6 +152,7 @@ public sealed class SweepCoordinatorGrain(
             await UnregisterWatchdogAsync();
             return;
         }
+        _watchdogRegistered = true;
         StartTimer();
         await DriveAsync();
     }
@@ -190,6 +197,7 @@ public sealed class SweepCoordinatorGrain(
     {
         if (S.State == SweepState.Running)
         {
+            if (save) _ = EnsureWatchdogAsync();
             _dirty |= Watchdog();
             _dirty |= Dispatch();
             if (save && _dirty) await SaveAsync();
@@ -218,28 +226,37 @@ public sealed class SweepCoordinatorGrain(
         return changed;
     }
 
-    /// <summary>Dispatches queued trials into free slots, each with the silo that has most free slots as placement hint.</summary>
+    /// <summary>
+    /// Dispatches queued trials in plan order: first into free slots (the silo with most free slots as
+    /// placement hint), then up to <see cref="TrialSchedulingOptions.PrefetchPerSilo"/> more onto each
+    /// full silo, where they wait for its next free slot. A device then goes from one trial straight to
+    /// the next instead of idling through the outcome report and the next dispatch.
+    /// </summary>
     bool Dispatch()
     {
         if (S.CancelRequested) return false;
         var silos = cluster.ActiveSilos().Where(s => s.Slots > 0).ToList();
-        int capacity = silos.Sum(s => s.Slots);
-        if (S.Spec!.MaxConcurrentTrials > 0) capacity = Math.Min(capacity, S.Spec.MaxConcurrentTrials);
+        if (silos.Count == 0) return false;
         var running = S.Trials.Values.Where(r => r.State == TrialState.Running).ToList();
-        int free = capacity - running.Count;
-        if (free <= 0) return false;
-
         var busy = silos.ToDictionary(s => s.Name, s => running.Count(r => r.Silo == s.Name));
+        int training = silos.Sum(s => Math.Min(busy[s.Name], s.Slots)) + running.Count(r => r.Silo is null || !busy.ContainsKey(r.Silo));
+        int cap = S.Spec!.MaxConcurrentTrials > 0 ? S.Spec.MaxConcurrentTrials : int.MaxValue;
+        // A trial prefetched onto a silo with a free slot would start at once, past the sweep's cap.
+        int prefetch = cap < silos.Sum(s => s.Slots) ? 0 : scheduling.Value.PrefetchPerSilo;
+
         bool changed = false;
         foreach (string id in S.Order)
         {
-            if (free <= 0) break;
             var record = S.Trials[id];
             if (record.State != TrialState.Queued) continue;
-            var silo = silos.MaxBy(s => s.Slots - busy[s.Name])!;
+            var silo = training < cap ? silos.Where(s => busy[s.Name] < s.Slots).MaxBy(s => s.Slots - busy[s.Name]) : null;
+            bool waits = silo is null;
+            if (waits) silo = silos.Where(s => busy[s.Name] >= s.Slots && busy[s.Name] < s.Slots + prefetch).MinBy(s => busy[s.Name] - s.Slots);
+            else training++;
+            if (silo is null) break;
             busy[silo.Name]++;
-            free--;
             record.State = TrialState.Running;
+            record.WaitingForSlot = waits;
             record.Attempt++;
             record.Silo = silo.Name;
             record.Status = null;
@@ -308,7 +325,9 @@ public sealed class SweepCoordinatorGrain(
         await SaveAsync();
         _timer?.Dispose();
         _timer = null;
-        await UnregisterWatchdogAsync();
+        // Not awaited: the sweep is finished and its files written, so status callers need not wait for the
+        // reminder table. Should this fail, the reminder's next tick finds the sweep over and unregisters it.
+        _ = UnregisterWatchdogQuietlyAsync();
         logger.LogInformation("Sweep {Sweep} {State}: wrote {Trials} and {Metrics} ({Rows} measurements)",
             SweepId, S.State, _output.TrialsPath, _output.MetricsPath, _output.MeasurementRows);
     }
@@ -332,6 +351,27 @@ public sealed class SweepCoordinatorGrain(
         }
     }
 
+    async Task EnsureWatchdogAsync()
+    {
+        if (_watchdogRegistered) return;
+        _watchdogRegistered = true;
+        try
+        {
+            await this.RegisterOrUpdateReminder(StorageNames.WatchdogReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+        catch (Exception e)
+        {
+            _watchdogRegistered = false;
+            logger.LogWarning(e, "Sweep {Sweep}: could not register its watchdog reminder; the next tick retries", SweepId);
+        }
+    }
+
+    async Task UnregisterWatchdogQuietlyAsync()
+    {
+        try { await UnregisterWatchdogAsync(); }
+        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: could not unregister its watchdog reminder; its next tick will", SweepId); }
+    }
+
     async Task UnregisterWatchdogAsync()
     {
         var reminder = await this.GetReminder(StorageNames.WatchdogReminder);
@@ -352,18 +392,21 @@ public sealed class SweepCoordinatorGrain(
     {
         var records = S.Trials.Values;
         int Count(TrialState s) => records.Count(r => r.State == s);
+        // A prefetched trial is dispatched but says it waits for a slot: show it as queued, not running.
+        var training = records.Where(r => r.State == TrialState.Running && !r.WaitingForSlot).ToList();
+        int waiting = Count(TrialState.Running) - training.Count;
         return new SweepStatus
         {
             SweepId = SweepId,
             State = S.Spec is null ? SweepState.NotFound : S.State,
             Total = records.Count,
-            Queued = Count(TrialState.Queued),
-            Running = Count(TrialState.Running),
+            Queued = Count(TrialState.Queued) + waiting,
+            Running = training.Count,
             Completed = Count(TrialState.Completed),
             Diverged = Count(TrialState.Diverged),
             Failed = Count(TrialState.Failed),
             Cancelled = Count(TrialState.Cancelled),
-            ActiveTrials = records.Where(r => r.State == TrialState.Running)
+            ActiveTrials = training
                 .Select(r => r.Status ?? new TrialStatus
                 {
                     TrialId = r.Spec.TrialId, State = TrialState.Running, Silo = r.Silo, Attempt = r.Attempt,

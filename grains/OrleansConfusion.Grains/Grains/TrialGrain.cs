@@ -10,7 +10,7 @@ using OrleansConfusion.Grains.Abstractions;
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// Trains one trial on its silo. StartAsync persists Running, starts one worker and returns; the worker
+/// Trains one trial on its silo. StartAsync starts one worker and returns; the worker
 /// waits for a silo-local slot, then trains on a thread-pool thread and writes measurements to a
 /// channel. An interleaving timer drains the channel and reports rows and status to the coordinator;
 /// when the worker ends, the wrapper resumes on the grain scheduler, flushes and reports the outcome.
@@ -76,8 +76,9 @@ public sealed class TrialGrain(
         _attempt = attempt;
         _outcome = null;
         _reportedSteps = 0;
+        // Held in memory only: what is worth storing is the outcome (FinishAsync), which makes a repeated
+        // start re-send it; a start is the coordinator's to remember, and a storage write here only delays training.
         state.State = new TrialGrainState { Spec = spec, Attempt = attempt, State = TrialState.Running };
-        await TryPersistAsync();
         StartWorker(spec, attempt, deliveredThroughStep);
     }
 

@@ -18,6 +18,9 @@ public sealed class TrialRecord
     [Id(5)] public TrialStatus? Status { get; set; }
     [Id(6)] public TrialOutcome? Outcome { get; set; }
 
+    /// <summary>Dispatched beyond its silo's slots (prefetched) and, as last heard, still waiting for one.</summary>
+    [Id(7)] public bool WaitingForSlot { get; set; }
+
     public bool IsTerminal => State is TrialState.Completed or TrialState.Diverged or TrialState.Failed or TrialState.Cancelled;
 
     /// <summary>Finished for good: a rerun skips these. Failed and cancelled trials run again.</summary>

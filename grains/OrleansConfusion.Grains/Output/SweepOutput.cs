@@ -108,9 +108,11 @@ public sealed class SweepOutput
         foreach (var row in await _measurements.ReadAsync(cancellationToken))
             if (ids.Contains(row.TrialId)) measurements.TryAdd((row.TrialId, row.Step), row);
         var metrics = measurements.Values.OrderBy(r => r.TrialId, StringComparer.Ordinal).ThenBy(r => r.Step).ToList();
-        await ParquetFiles.WriteAtomicAsync(MetricsPath, metrics, cancellationToken);
         var rows = trials.OrderBy(t => t.Trial.TrialId, StringComparer.Ordinal).Select(t => TrialParquetRow.From(t.Trial, t.Outcome)).ToList();
-        await ParquetFiles.WriteAtomicAsync(TrialsPath, rows, cancellationToken);
+        // Independent files: write them side by side (off the caller's scheduler) rather than one after the other.
+        await Task.WhenAll(
+            Task.Run(() => ParquetFiles.WriteAtomicAsync(MetricsPath, metrics, cancellationToken), cancellationToken),
+            Task.Run(() => ParquetFiles.WriteAtomicAsync(TrialsPath, rows, cancellationToken), cancellationToken));
     }
 
     HashSet<long> Steps(string trialId)

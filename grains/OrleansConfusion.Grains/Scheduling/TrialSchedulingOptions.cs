@@ -16,6 +16,13 @@ public sealed class TrialSchedulingOptions
     /// <summary>Trials trained at once on this silo's GPU (used only when CUDA is available).</summary>
     public int GpuSlots { get; set; } = 1;
 
+    /// <summary>
+    /// Trials sent to a silo beyond its slots, to wait there for the next free one, so its device never
+    /// idles between trials through the outcome report and the next dispatch. 0 turns it off; a sweep
+    /// with <c>max_concurrent_trials</c> below the cluster's slots never prefetches.
+    /// </summary>
+    public int PrefetchPerSilo { get; set; } = 1;
+
     /// <summary>A running trial that has not reported for this long is re-driven (new attempt).</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(60);
 

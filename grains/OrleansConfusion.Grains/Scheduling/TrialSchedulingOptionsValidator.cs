@@ -11,6 +11,7 @@ internal sealed class TrialSchedulingOptionsValidator : IValidateOptions<TrialSc
         var errors = new List<string>();
         if (o.CpuSlots < 0) errors.Add($"{s}:CpuSlots must be >= 0 (got {o.CpuSlots})");
         if (o.GpuSlots < 0) errors.Add($"{s}:GpuSlots must be >= 0 (got {o.GpuSlots})");
+        if (o.PrefetchPerSilo < 0) errors.Add($"{s}:PrefetchPerSilo must be >= 0 (got {o.PrefetchPerSilo})");
         if (o.ReportInterval <= TimeSpan.Zero) errors.Add($"{s}:ReportInterval must be positive (got {o.ReportInterval})");
         if (o.DispatchInterval <= TimeSpan.Zero) errors.Add($"{s}:DispatchInterval must be positive (got {o.DispatchInterval})");
         if (o.StaleAfter < 2 * o.ReportInterval)

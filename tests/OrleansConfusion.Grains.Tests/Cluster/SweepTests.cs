@@ -84,11 +84,19 @@ public sealed class SweepTests(ClusterFixture fixture)
         TrainingTracker.Register(name, new FakeBehavior(3, TimeSpan.FromMilliseconds(150)));
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
         await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 5, seeds: 2));
-        await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(60), "the sweep to complete");
+        var seen = new List<SweepStatus>();
+        await Poll.UntilAsync(sweep, s => { seen.Add(s); return s.State == SweepState.Completed; }, TimeSpan.FromSeconds(60), "the sweep to complete");
 
         var tracker = TrainingTracker.For(name);
         int totalSlots = fixture.Cluster.Silos.Where(s => s.IsActive).Sum(s => ClusterFixture.SlotsBySilo[s.Name]);
         Assert.InRange(tracker.MaxRunning, 1, totalSlots);
+        // Trials prefetched onto a full silo wait there for a slot; the status counts them as queued, not running.
+        Assert.All(seen, s =>
+        {
+            Assert.InRange(s.Running, 0, totalSlots);
+            Assert.Equal(s.Running, s.ActiveTrials.Length);
+            Assert.Equal(s.Total, s.Queued + s.Running + s.Finished);
+        });
         foreach (var (silo, max) in tracker.MaxPerSilo)
             Assert.True(max <= ClusterFixture.SlotsBySilo[silo], $"{silo} trained {max} at once with {ClusterFixture.SlotsBySilo[silo]} slots");
         Assert.DoesNotContain(tracker.SilosUsed, s => ClusterFixture.SlotsBySilo[s] == 0);
