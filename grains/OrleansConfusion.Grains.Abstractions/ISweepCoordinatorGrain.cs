@@ -18,5 +18,7 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     // Called by trials.
     Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows);
     Task ReportProgressAsync(TrialStatus status);
-    Task ReportOutcomeAsync(TrialOutcome outcome);
+
+    /// <summary>A trial's end: <paramref name="lastRows"/> (its rows not yet delivered) are written before the outcome is taken.</summary>
+    Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows);
 }

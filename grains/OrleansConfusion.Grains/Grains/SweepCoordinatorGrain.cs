@@ -137,8 +137,9 @@ public sealed class SweepCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public async Task ReportOutcomeAsync(TrialOutcome outcome)
+    public async Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows)
     {
+        if (lastRows.Length > 0) await ReportMeasurementsAsync(outcome.TrialId, outcome.Attempt, lastRows);
         if (S.Spec is null || !S.Trials.TryGetValue(outcome.TrialId, out var record) || record.IsTerminal) return;
         await FinishAsync(record, outcome);
         _dirty = true;

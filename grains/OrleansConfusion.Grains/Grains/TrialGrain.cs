@@ -167,9 +167,9 @@ public sealed class TrialGrain(
     {
         metrics.TrialStopped(spec);
         _finishing = true;
-        bool flushed = await RetryAsync(FlushAsync, "flush measurements");
         if (_deactivating)
         {
+            await RetryAsync(FlushAsync, "flush measurements");
             _timer?.Dispose();
             _timer = null;
             return;
@@ -182,19 +182,31 @@ public sealed class TrialGrain(
         var persisted = TryPersistAsync();
         _timer?.Dispose();
         _timer = null;
-        if (!flushed)
-        {
-            // Undelivered rows would be lost with this outcome; stay silent so the coordinator re-drives the trial.
-            logger.LogWarning("Trial {Trial} could not deliver its measurements; leaving it to the watchdog", spec.GrainKey);
-            await persisted;
-            return;
-        }
-        await RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome");
+        if (!await RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome"))
+            logger.LogWarning("Trial {Trial} could not deliver its outcome; leaving it to the watchdog", spec.GrainKey);
         await persisted;
     }
 
-    Task ReportOutcomeAsync(TrialOutcome outcome) =>
-        GrainFactory.GetGrain<ISweepCoordinatorGrain>(_spec!.SweepId).ReportOutcomeAsync(outcome);
+    /// <summary>
+    /// The last undelivered rows travel with the outcome, in one call after any flush in flight: the
+    /// coordinator never takes an outcome without the rows before it, and the hand-off costs one call.
+    /// </summary>
+    Task ReportOutcomeAsync(TrialOutcome outcome)
+    {
+        _flush = ReportOutcomeAfterAsync(_flush, outcome);
+        return _flush;
+    }
+
+    async Task ReportOutcomeAfterAsync(Task previous, TrialOutcome outcome)
+    {
+        try { await previous; }
+        catch (Exception) { /* the previous caller saw it; its rows go with the outcome */ }
+        var spec = _spec!;
+        TakeMeasurements(spec);
+        RecordSteps(spec);
+        await GrainFactory.GetGrain<ISweepCoordinatorGrain>(spec.SweepId).ReportOutcomeAsync(outcome, _unsent.ToArray());
+        _unsent.Clear();
+    }
 
     async Task OnTimerAsync(CancellationToken cancellationToken)
     {
@@ -202,7 +214,7 @@ public sealed class TrialGrain(
         catch (Exception e) { logger.LogWarning(e, "Trial {Trial} could not report; will retry", this.GetPrimaryKeyString()); }
     }
 
-    /// <summary>Flushes one at a time: the timer and the finishing worker may both ask.</summary>
+    /// <summary>Flushes one at a time: the timer, the finishing worker and the outcome report may all ask.</summary>
     Task FlushAsync()
     {
         _flush = FlushAfterAsync(_flush);
@@ -215,18 +227,31 @@ public sealed class TrialGrain(
         catch (Exception) { /* the previous caller saw it; this flush retries the same rows */ }
         if (_spec is null) return;
         var spec = _spec;
-        while (_measurements is not null && _measurements.Reader.TryRead(out var record))
-        {
-            var row = MeasurementRowMapper.ToRow(spec.TrialId, record, DateTimeOffset.UtcNow);
-            metrics.MeasurementTaken(spec, row);
-            _unsent.Add(row);
-        }
+        TakeMeasurements(spec);
         var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(spec.SweepId);
         if (_unsent.Count > 0)
         {
             await coordinator.ReportMeasurementsAsync(spec.TrialId, _attempt, _unsent.ToArray());
             _unsent.Clear();
         }
+        var status = RecordSteps(spec);
+        if (_outcome is null && !_finishing) await coordinator.ReportProgressAsync(status);
+    }
+
+    /// <summary>Moves what the worker measured into the unsent rows, in step order.</summary>
+    void TakeMeasurements(TrialSpec spec)
+    {
+        while (_measurements is not null && _measurements.Reader.TryRead(out var record))
+        {
+            var row = MeasurementRowMapper.ToRow(spec.TrialId, record, DateTimeOffset.UtcNow);
+            metrics.MeasurementTaken(spec, row);
+            _unsent.Add(row);
+        }
+    }
+
+    /// <summary>Counts the steps trained since the last report into the throughput counters.</summary>
+    TrialStatus RecordSteps(TrialSpec spec)
+    {
         var status = BuildStatus();
         long delta = status.Step - _reportedSteps;
         if (delta > 0)
@@ -234,7 +259,7 @@ public sealed class TrialGrain(
             metrics.StepsTrained(spec.SweepId, capacity.Device, delta, delta * spec.Training.BatchSize);
             _reportedSteps = status.Step;
         }
-        if (_outcome is null && !_finishing) await coordinator.ReportProgressAsync(status);
+        return status;
     }
 
     TrialStatus BuildStatus()
