@@ -21,11 +21,11 @@ internal static class ClusterBenchmarks
         // Default timings (1 s ticks): trials are dispatched as outcomes arrive, not per tick, and a shorter
         // tick would only add state saves of the whole plan (measured: 3-6 ms per trial at 50 ms ticks).
         var (walls, _) = await RunSweepsAsync(silos: 3, slots: 8, new NoOpTrainer(), [NoOpSpec(trials)], TimeSpan.FromSeconds(1));
-        var wall = walls[0];
+        var dispatchWall = walls[0].Done - walls[0].Submitted;
         // A no-op trial's ideal time is zero, so all of the wall time is overhead.
         report("dispatch_trials", trials);
-        report("dispatch_wall_s", wall.TotalSeconds);
-        report("dispatch_overhead_ms_per_trial", wall.TotalMilliseconds / trials);
+        report("dispatch_wall_s", dispatchWall.TotalSeconds);
+        report("dispatch_overhead_ms_per_trial", dispatchWall.TotalMilliseconds / trials);
 
         var load = new SweepSpecLoader(new GrainsSpecPlanner()).Load(Path.Combine(repoRoot, "examples", "quick.yaml"));
         if (!load.IsValid) throw new InvalidOperationException("examples/quick.yaml is invalid: " + string.Join("; ", load.Errors));
@@ -43,10 +43,19 @@ internal static class ClusterBenchmarks
         for (int i = 0; i < names.Length; i++)
         {
             string suffix = suffixes[i];
-            double inTrainer = timed.SecondsBySweep[names[i]];
-            report($"quick_sweep_wall_s{suffix}", sweepWalls[i].TotalSeconds);
+            var (submitted, done) = sweepWalls[i];
+            double wall = (done - submitted).TotalSeconds;
+            var spans = timed.Spans(names[i]);
+            double inTrainer = spans.Sum(s => (s.End - s.Begin).TotalSeconds);
+            report($"quick_sweep_wall_s{suffix}", wall);
             report($"quick_trainer_s{suffix}", inTrainer);
-            report($"orleans_fraction_of_sweep_time{suffix}", (sweepWalls[i].TotalSeconds - inTrainer) / sweepWalls[i].TotalSeconds);
+            report($"orleans_fraction_of_sweep_time{suffix}", (wall - inTrainer) / wall);
+            // Where the rest goes: before the first trial trains, between trials (one slot, so the device
+            // idles), and after the last one (final files, state, the status poll seeing it done).
+            report($"quick_start_ms{suffix}", (spans[0].Begin - submitted).TotalMilliseconds);
+            report($"quick_handoff_ms_per_trial{suffix}",
+                spans.Zip(spans.Skip(1), (a, b) => (b.Begin - a.End).TotalMilliseconds).Average());
+            report($"quick_finish_ms{suffix}", (done - spans[^1].End).TotalMilliseconds);
         }
         Directory.Delete(output, recursive: true);
     }
@@ -58,8 +67,8 @@ internal static class ClusterBenchmarks
         Measurement = new MeasurementSpec { PaperPairs = 0, PerSampleM = 0 },
     };
 
-    /// <summary>Runs the sweeps one after another on one cluster; returns each one's wall time, submit to done.</summary>
-    static async Task<(List<TimeSpan> Walls, string Output)> RunSweepsAsync(int silos, int slots, ITrialTrainer trainer, SweepSpec[] specs, TimeSpan dispatchInterval)
+    /// <summary>Runs the sweeps one after another on one cluster; returns when each was submitted and seen done.</summary>
+    static async Task<(List<(DateTime Submitted, DateTime Done)> Walls, string Output)> RunSweepsAsync(int silos, int slots, ITrialTrainer trainer, SweepSpec[] specs, TimeSpan dispatchInterval)
     {
         string output = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
         var builder = new InProcessTestClusterBuilder((short)silos);
@@ -74,16 +83,16 @@ internal static class ClusterBenchmarks
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
 
-        var walls = new List<TimeSpan>();
+        var walls = new List<(DateTime, DateTime)>();
         foreach (var spec in specs)
         {
             var coordinator = cluster.Client.GetGrain<ISweepCoordinatorGrain>(spec.Name);
-            var clock = Stopwatch.StartNew();
+            var submitted = Clock.Now;
             await coordinator.SubmitAsync(spec with { OutputDirectory = output });
             // Poll often: the polling interval is counted as overhead.
             while ((await coordinator.GetStatusAsync()).State == SweepState.Running)
                 await Task.Delay(1);
-            walls.Add(clock.Elapsed);
+            walls.Add((submitted, Clock.Now));
         }
         return (walls, output);
     }
@@ -98,15 +107,25 @@ internal static class ClusterBenchmarks
     sealed class TimedTrainer : ITrialTrainer
     {
         private readonly DatasetCache _datasets = new();
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, double> _seconds = new();
-        public IReadOnlyDictionary<string, double> SecondsBySweep => _seconds;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Sweep, DateTime Begin, DateTime End)> _spans = new();
+
+        /// <summary>One sweep's trainer calls, in start order.</summary>
+        public List<(DateTime Begin, DateTime End)> Spans(string sweep) =>
+            _spans.Where(s => s.Sweep == sweep).OrderBy(s => s.Begin).Select(s => (s.Begin, s.End)).ToList();
 
         public async Task<TrialResult> TrainAsync(TrialSpec spec, TrialTrainingContext context)
         {
-            var clock = Stopwatch.StartNew();
+            var begin = Clock.Now;
             var result = await new TorchTrialTrainer(_datasets, Microsoft.Extensions.Options.Options.Create(new TorchRuntimeOptions())).TrainAsync(spec, context);
-            _seconds.AddOrUpdate(spec.SweepId, clock.Elapsed.TotalSeconds, (_, total) => total + clock.Elapsed.TotalSeconds);
+            _spans.Enqueue((spec.SweepId, begin, Clock.Now));
             return result;
         }
+    }
+
+    /// <summary>One monotonic clock for the bench and the trainer, as DateTime for easy differences.</summary>
+    static class Clock
+    {
+        static readonly long Origin = Stopwatch.GetTimestamp();
+        public static DateTime Now => DateTime.UnixEpoch + Stopwatch.GetElapsedTime(Origin);
     }
 }
