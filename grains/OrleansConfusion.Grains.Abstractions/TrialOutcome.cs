@@ -21,4 +21,7 @@ public sealed record TrialOutcome
     [Id(14)] public long ParameterCount { get; init; }
     [Id(15)] public int Attempt { get; init; }
     [Id(16)] public DateTimeOffset FinishedAt { get; init; }
+
+    /// <summary>The step of the checkpoint the finishing attempt resumed from; null when it trained from scratch.</summary>
+    [Id(17)] public long? ResumedFromStep { get; init; }
 }

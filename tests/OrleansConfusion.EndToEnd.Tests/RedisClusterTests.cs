@@ -26,6 +26,8 @@ public sealed class RedisClusterTests : IDisposable
             // Re-drive quickly: declare the dead silo dead after a few short probes, and
             // treat a trial as stale after 10 s without progress.
             ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
+            // Frequent reports: the victim is picked from the step counter, which moves at each report.
+            ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.200",
             ["Silo__Membership__ProbeTimeout"] = "00:00:02",
             ["Silo__Membership__NumMissedProbesLimit"] = "2",
         };
@@ -55,8 +57,16 @@ public sealed class RedisClusterTests : IDisposable
         var trials = Path.Combine(output, SweepName, "trials.parquet");
         var metrics = Path.Combine(output, SweepName, "metrics.parquet");
         Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
+        string Explain() => $"killed {victim.Process.Name}\n" +
+            Text(db, $"SELECT string_agg(trial_id || ' attempt ' || attempt || ' on ' || silo || ' resumed ' || coalesce(resumed_from_step::VARCHAR, '-'), '\n') FROM read_parquet('{trials}')") +
+            "\n" + string.Join('\n', silos.Select(s => $"--- {s.Process.Name}\n" +
+                string.Join('\n', s.Process.Output.Split('\n').Where(l => l.Contains("Trial ") || l.Contains("Sweep ")))));
         // The killed silo's trial was re-driven: it finished on a later attempt than the others.
-        Assert.Equal(1, Scalar(db, $"SELECT (max(attempt) > min(attempt))::INT FROM read_parquet('{trials}')"));
+        Assert.True(Scalar(db, $"SELECT max(attempt) FROM read_parquet('{trials}')") > 1, "no trial was re-driven: " + Explain());
+        // The one it was training resumed from a checkpoint the killed silo wrote, not from scratch (see
+        // FirstTrainingSiloAsync for why one was safe to use).
+        Assert.True(Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE attempt > 1 AND resumed_from_step > 0") >= 1,
+            "no re-driven trial resumed from a checkpoint: " + Explain());
         Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(DISTINCT trial_id) FROM read_parquet('{metrics}')"));
         Assert.Equal(0, Scalar(db, $"SELECT count(*) FROM (SELECT trial_id, step FROM read_parquet('{metrics}') GROUP BY ALL HAVING count(*) > 1)"));
 
@@ -81,11 +91,17 @@ public sealed class RedisClusterTests : IDisposable
         return process;
     }
 
-    /// <summary>A silo that is training (its step counter moves) but not coordinating the sweep.</summary>
+    /// <summary>
+    /// A silo that is not coordinating the sweep and is well into its first trial. Its step counter has
+    /// moved at two reports, so its first rows were delivered, and it is past the second measurement (step
+    /// 100, with epoch checkpoints every 16 steps), so a checkpoint taken after a delivered row exists. It is
+    /// below two thirds of the trial, so the trial cannot finish before the kill lands.
+    /// </summary>
     static async Task<SiloProcess> FirstTrainingSiloAsync(IReadOnlyList<SiloProcess> silos, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         var lastSteps = silos.ToDictionary(s => s, _ => 0.0);
+        var moves = silos.ToDictionary(s => s, _ => 0);
         while (DateTime.UtcNow < deadline)
         {
             foreach (var silo in silos)
@@ -93,14 +109,15 @@ public sealed class RedisClusterTests : IDisposable
                 var scrape = await silo.ScrapeAsync();
                 var steps = PrometheusText.Sum(scrape, "orleansconfusion_trial_steps_total");
                 var coordinating = scrape.Contains("orleansconfusion_trials{", StringComparison.Ordinal);
-                if (steps > lastSteps[silo] && lastSteps[silo] > 0 && !coordinating) return silo;
+                if (steps > lastSteps[silo]) moves[silo]++;
                 lastSteps[silo] = steps;
+                if (moves[silo] >= 2 && steps > SweepSpecs.MeasureEvery + 16 && steps < SweepSpecs.StepsPerTrial * 2 / 3 && !coordinating) return silo;
             }
 
-            await Task.Delay(200);
+            await Task.Delay(50);
         }
 
-        Assert.Fail("No silo started training.\n" + string.Join('\n', silos.Select(s => s.Process.Tail(30))));
+        Assert.Fail("No silo was found early in a trial.\n" + string.Join('\n', silos.Select(s => s.Process.Tail(30))));
         return silos[0];
     }
 

@@ -48,6 +48,23 @@ public static class SafeTensorsFile
         File.Move(tmp, path, overwrite: true);
     }
 
+    /// <summary>Only the header's <c>__metadata__</c>, without reading the tensors.</summary>
+    public static Dictionary<string, string> ReadMetadata(string path)
+    {
+        using var stream = File.OpenRead(path);
+        Span<byte> length = stackalloc byte[8];
+        stream.ReadExactly(length);
+        long headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(length);
+        if (headerLength <= 0 || 8 + headerLength > stream.Length)
+            throw new InvalidDataException($"{path}: header length {headerLength} does not fit a file of {stream.Length} bytes");
+        byte[] header = new byte[headerLength];
+        stream.ReadExactly(header);
+        var metadata = new Dictionary<string, string>();
+        if (JsonNode.Parse(header)?["__metadata__"] is JsonObject meta)
+            foreach (var (k, v) in meta) metadata[k] = v?.GetValue<string>() ?? "";
+        return metadata;
+    }
+
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {
         byte[] file = File.ReadAllBytes(path);

@@ -6,9 +6,9 @@ namespace OrleansConfusion.Engine.Training;
 
 /// <summary>
 /// What a run needs to continue after a completed epoch: the model's state dict (parameters and
-/// batch-norm buffers) plus counters, in one safetensors file. Each save moves the one before it to
-/// <see cref="PreviousPath"/>, so a caller that never received the newest checkpoint's last measurement
-/// can still resume one epoch earlier instead of from scratch. SGD momentum buffers are not saved, so
+/// batch-norm buffers) plus counters, in one safetensors file. Beside the newest sits the newest one
+/// whose measurements the caller already held (<see cref="PreviousPath"/>), so a caller that never
+/// received the newest checkpoint's last rows resumes from there instead of from scratch. SGD momentum buffers are not saved, so
 /// a resumed run with momentum &gt; 0 restarts them from zero (the paper uses none).
 /// </summary>
 internal sealed record TrialCheckpoint(
@@ -24,7 +24,12 @@ internal sealed record TrialCheckpoint(
     public static string PreviousPath(string path) =>
         Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path) + ".previous" + Path.GetExtension(path));
 
-    public void Save(string path, nn.Module model)
+    /// <summary>
+    /// Writes this checkpoint at <paramref name="path"/>. The one it replaces becomes the previous
+    /// checkpoint when it is safe, i.e. the caller holds its rows (<paramref name="deliveredThroughStep"/>,
+    /// null: always); otherwise it is dropped and the previous, safe one stays.
+    /// </summary>
+    public void Save(string path, nn.Module model, Func<long>? deliveredThroughStep = null)
     {
         var metadata = new Dictionary<string, string>
         {
@@ -37,8 +42,9 @@ internal sealed record TrialCheckpoint(
             ["best_accuracy"] = BestAccuracy.ToString("R", CultureInfo.InvariantCulture),
             ["steps_to_target_loss"] = StepsToTargetLoss?.ToString(CultureInfo.InvariantCulture) ?? "",
         };
-        // A crash between the two moves leaves only the previous file, which TryLoad also reads.
-        if (File.Exists(path)) File.Move(path, PreviousPath(path), overwrite: true);
+        // A crash between the move and the save leaves only the previous file, which TryLoad also reads.
+        if (File.Exists(path) && (deliveredThroughStep is null || LastMeasuredStepOf(path) <= deliveredThroughStep()))
+            File.Move(path, PreviousPath(path), overwrite: true);
         SafeTensorsFile.Save(path, model.state_dict(), metadata);
     }
 
@@ -80,6 +86,8 @@ internal sealed record TrialCheckpoint(
                 foreach (var t in tensors.Values) t.Dispose();
         }
     }
+
+    static long LastMeasuredStepOf(string path) => Parse(path, SafeTensorsFile.ReadMetadata(path)).LastMeasuredStep;
 
     static TrialCheckpoint Parse(string path, Dictionary<string, string> meta)
     {

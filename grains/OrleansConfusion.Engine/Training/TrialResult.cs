@@ -22,6 +22,8 @@ public sealed record TrialResult
     public string Device { get; init; } = "cpu";
     public string? Error { get; init; }
 
-    /// <summary>Whether the run continued from a checkpoint.</summary>
-    public bool Resumed { get; init; }
+    /// <summary>The step of the checkpoint the run continued from; null when it started from scratch.</summary>
+    public long? ResumedFromStep { get; init; }
+
+    public bool Resumed => ResumedFromStep is not null;
 }

@@ -29,5 +29,12 @@ public sealed class TrialRunContext
     /// </summary>
     public long? ResumeThroughStep { get; init; }
 
+    /// <summary>
+    /// How far the caller holds this run's rows now (called on the training thread at each checkpoint).
+    /// A checkpoint newer than that is not yet safe to resume from, so the newest safe one is kept beside
+    /// it as the previous checkpoint until the caller catches up. Null: every checkpoint counts as safe.
+    /// </summary>
+    public Func<long>? DeliveredThroughStep { get; init; }
+
     public Device Device { get; init; } = CPU;
 }

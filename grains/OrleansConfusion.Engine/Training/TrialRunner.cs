@@ -76,7 +76,7 @@ public sealed class TrialRunner
         }
         else if (!Measure(model, probe, state, epoch: 0))
         {
-            return Finish(state, TrialOutcomeStatus.Diverged, 0, device, false, "non-finite loss at initialisation");
+            return Finish(state, TrialOutcomeStatus.Diverged, 0, device, null, "non-finite loss at initialisation");
         }
 
         var progress = new ProgressThrottle(_context.OnProgress, totalSteps, training.BatchSize);
@@ -89,27 +89,27 @@ public sealed class TrialRunner
             for (long b = 0; b < stepsPerEpoch && state.Step < totalSteps; b++)
             {
                 if (_context.CancellationToken.IsCancellationRequested)
-                    return Finish(state, TrialOutcomeStatus.Cancelled, epoch, device, resumed is not null);
+                    return Finish(state, TrialOutcomeStatus.Cancelled, epoch, device, resumed?.Step);
 
                 double loss = Step(model, optimizer, trainX, trainY, order, b * training.BatchSize, training.BatchSize);
                 state.Step++;
                 if (!double.IsFinite(loss))
-                    return Finish(state, TrialOutcomeStatus.Diverged, epoch, device, resumed is not null, $"non-finite training loss at step {state.Step}");
+                    return Finish(state, TrialOutcomeStatus.Diverged, epoch, device, resumed?.Step, $"non-finite training loss at step {state.Step}");
                 state.SgdLossSum += loss;
                 state.SgdLossCount++;
                 progress.Report(state.Step, epoch, loss);
 
                 bool dueByStep = _config.Measurement.EveryNSteps > 0 && state.Step % _config.Measurement.EveryNSteps == 0;
                 if (dueByStep && !Measure(model, probe, state, epoch))
-                    return Finish(state, TrialOutcomeStatus.Diverged, epoch, device, resumed is not null, $"non-finite loss at step {state.Step}");
+                    return Finish(state, TrialOutcomeStatus.Diverged, epoch, device, resumed?.Step, $"non-finite loss at step {state.Step}");
             }
             bool last = epoch == epochs - 1 || state.Step >= totalSteps;
             if ((_config.Measurement.EachEpoch || last) && state.LastMeasuredStep != state.Step && !Measure(model, probe, state, epoch + 1))
-                return Finish(state, TrialOutcomeStatus.Diverged, epoch + 1, device, resumed is not null, $"non-finite loss at step {state.Step}");
+                return Finish(state, TrialOutcomeStatus.Diverged, epoch + 1, device, resumed?.Step, $"non-finite loss at step {state.Step}");
             if (_context.CheckpointPath is { } checkpoint)
-                new TrialCheckpoint(epoch + 1, state.Step, Elapsed, state.LastMeasuredStep, state.BestLoss, state.BestAccuracy, state.StepsToTarget).Save(checkpoint, model);
+                new TrialCheckpoint(epoch + 1, state.Step, Elapsed, state.LastMeasuredStep, state.BestLoss, state.BestAccuracy, state.StepsToTarget).Save(checkpoint, model, _context.DeliveredThroughStep);
         }
-        return Finish(state, TrialOutcomeStatus.Completed, epochs, device, resumed is not null);
+        return Finish(state, TrialOutcomeStatus.Completed, epochs, device, resumed?.Step);
     }
 
     private double Elapsed => _wallOffset + _clock.Elapsed.TotalSeconds;
@@ -147,7 +147,7 @@ public sealed class TrialRunner
         return true;
     }
 
-    private TrialResult Finish(RunState state, TrialOutcomeStatus status, int epochs, Device device, bool resumed, string? error = null) => new()
+    private TrialResult Finish(RunState state, TrialOutcomeStatus status, int epochs, Device device, long? resumedFrom, string? error = null) => new()
     {
         Status = status,
         Steps = state.Step,
@@ -162,7 +162,7 @@ public sealed class TrialRunner
         ParameterCount = state.ParameterCount,
         Device = device.ToString(),
         Error = error,
-        Resumed = resumed,
+        ResumedFromStep = resumedFrom,
     };
 
     /// <summary>Step decay: the base rate times factor^(number of decay epochs already reached).</summary>

@@ -30,7 +30,7 @@ public sealed class TrialGrain(
     int _attempt;
     Channel<MeasurementRecord>? _measurements;
     CancellationTokenSource? _cancellation;
-    WorkerSignals _signals = new();
+    WorkerSignals _signals = new(-1);
     Task? _worker;
     IGrainTimer? _timer;
     Task _flush = Task.CompletedTask;
@@ -114,14 +114,14 @@ public sealed class TrialGrain(
         _cancellation = new CancellationTokenSource();
         _measurements = Channel.CreateUnbounded<MeasurementRecord>(new UnboundedChannelOptions { SingleReader = true });
         _finishing = false;
-        _signals = new WorkerSignals();
+        _signals = new WorkerSignals(deliveredThroughStep);
         var period = options.Value.ReportInterval;
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
-        _worker = RunWorkerAsync(spec, attempt, deliveredThroughStep, _measurements.Writer, _signals, _cancellation.Token);
+        _worker = RunWorkerAsync(spec, attempt, _measurements.Writer, _signals, _cancellation.Token);
     }
 
     /// <summary>Started from grain code, so everything after the awaited Task.Run is back on the grain scheduler.</summary>
-    async Task RunWorkerAsync(TrialSpec spec, int attempt, long deliveredThroughStep, ChannelWriter<MeasurementRecord> writer, WorkerSignals signals, CancellationToken cancellationToken)
+    async Task RunWorkerAsync(TrialSpec spec, int attempt, ChannelWriter<MeasurementRecord> writer, WorkerSignals signals, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var clock = Stopwatch.StartNew();
@@ -131,7 +131,8 @@ public sealed class TrialGrain(
             OnProgress = p => signals.Progress = p,
             CancellationToken = cancellationToken,
             CheckpointPath = CheckpointPath(spec),
-            ResumeThroughStep = deliveredThroughStep,
+            ResumeThroughStep = signals.DeliveredThroughStep,
+            DeliveredThroughStep = () => signals.DeliveredThroughStep,
             Device = capacity.Device,
             Attempt = attempt,
         };
@@ -139,7 +140,7 @@ public sealed class TrialGrain(
         Exception? error = null;
         try
         {
-            result = await Task.Run(() => TrainInSlotAsync(trainer, capacity, spec, context, signals), CancellationToken.None);
+            result = await Task.Run(() => TrainInSlotAsync(trainer, capacity, spec, context, signals, logger), CancellationToken.None);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -156,10 +157,12 @@ public sealed class TrialGrain(
 
     /// <summary>Runs on the thread pool: only its arguments, never grain fields.</summary>
     static async Task<TrialResult> TrainInSlotAsync(
-        ITrialTrainer trainer, SiloTrainingCapacity capacity, TrialSpec spec, TrialTrainingContext context, WorkerSignals signals)
+        ITrialTrainer trainer, SiloTrainingCapacity capacity, TrialSpec spec, TrialTrainingContext context, WorkerSignals signals, ILogger logger)
     {
         using var slot = await capacity.AcquireAsync(context.CancellationToken);
         signals.Training = true;
+        logger.LogInformation("Trial {Trial} attempt {Attempt} starts training on {Device}; the coordinator holds its rows through step {Step}",
+            spec.GrainKey, context.Attempt, context.Device, context.ResumeThroughStep);
         return await trainer.TrainAsync(spec, context);
     }
 
@@ -176,6 +179,8 @@ public sealed class TrialGrain(
         }
         var outcome = ToOutcome(spec, result, error, wallSeconds);
         _outcome = outcome;
+        logger.LogInformation("Trial {Trial} attempt {Attempt} {State} after {Steps} steps; resumed from step {Resumed}",
+            spec.GrainKey, outcome.Attempt, outcome.State, outcome.Steps, outcome.ResumedFromStep?.ToString() ?? "none (from scratch)");
         state.State = new TrialGrainState { Spec = spec, Attempt = _attempt, State = outcome.State, Outcome = outcome };
         // The outcome write and the report run side by side: until the write lands, this activation
         // still holds the outcome in memory and re-sends it if asked again.
@@ -232,6 +237,8 @@ public sealed class TrialGrain(
         if (_unsent.Count > 0)
         {
             await coordinator.ReportMeasurementsAsync(spec.TrialId, _attempt, _unsent.ToArray());
+            // Rows go in step order and the coordinator appends them before it answers.
+            _signals.Delivered(_unsent[^1].Step);
             _unsent.Clear();
         }
         var status = RecordSteps(spec);
@@ -308,6 +315,7 @@ public sealed class TrialGrain(
         Error = error is not null ? $"{error.GetType().Name}: {error.Message}" : r!.Error,
         ParameterCount = r?.ParameterCount ?? 0,
         Attempt = _attempt,
+        ResumedFromStep = r?.ResumedFromStep,
         FinishedAt = DateTimeOffset.UtcNow,
     };
 

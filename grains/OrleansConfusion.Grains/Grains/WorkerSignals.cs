@@ -3,13 +3,24 @@ using OrleansConfusion.Engine.Training;
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// The only things a training thread shares with its grain: whether it holds a slot yet and its
-/// latest progress. Kept apart from the grain so the worker never touches grain fields.
+/// The only things a training thread shares with its grain: whether it holds a slot yet, its latest
+/// progress, and how far the coordinator holds its rows. Kept apart from the grain so the worker never
+/// touches grain fields.
 /// </summary>
-internal sealed class WorkerSignals
+internal sealed class WorkerSignals(long deliveredThroughStep)
 {
     volatile bool _training;
     TrialProgress? _progress;
+    long _deliveredThrough = deliveredThroughStep;
+
+    /// <summary>The last step whose row, and every one before it, the coordinator acknowledged.</summary>
+    public long DeliveredThroughStep => Interlocked.Read(ref _deliveredThrough);
+
+    public void Delivered(long step)
+    {
+        long seen;
+        while ((seen = Interlocked.Read(ref _deliveredThrough)) < step && Interlocked.CompareExchange(ref _deliveredThrough, step, seen) != seen) { }
+    }
 
     public bool Training
     {

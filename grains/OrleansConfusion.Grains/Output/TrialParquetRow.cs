@@ -22,6 +22,7 @@ public sealed class TrialParquetRow : ConfigurationColumns
     [JsonPropertyName("error")] public string? Error { get; set; }
     [JsonPropertyName("parameter_count")] public long ParameterCount { get; set; }
     [JsonPropertyName("attempt")] public int Attempt { get; set; }
+    [JsonPropertyName("resumed_from_step")] public long? ResumedFromStep { get; set; }
 
     [JsonPropertyName("finished_at")]
     [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
@@ -45,6 +46,7 @@ public sealed class TrialParquetRow : ConfigurationColumns
             Error = o.Error,
             ParameterCount = o.ParameterCount,
             Attempt = o.Attempt,
+            ResumedFromStep = o.ResumedFromStep,
             FinishedAt = o.FinishedAt.UtcDateTime,
         };
         row.SetConfiguration(trial);
@@ -69,6 +71,7 @@ public sealed class TrialParquetRow : ConfigurationColumns
         Error = Error,
         ParameterCount = ParameterCount,
         Attempt = Attempt,
+        ResumedFromStep = ResumedFromStep,
         FinishedAt = new DateTimeOffset(DateTime.SpecifyKind(FinishedAt, DateTimeKind.Utc)),
     };
 }

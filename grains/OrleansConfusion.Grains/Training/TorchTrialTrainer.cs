@@ -23,6 +23,7 @@ public sealed class TorchTrialTrainer(DatasetCache datasets, IOptions<TorchRunti
             CancellationToken = context.CancellationToken,
             CheckpointPath = context.CheckpointPath,
             ResumeThroughStep = context.ResumeThroughStep,
+            DeliveredThroughStep = context.DeliveredThroughStep,
             Device = context.Device == "cuda" ? CUDA : CPU,
         });
         return Task.FromResult(result);

@@ -89,6 +89,6 @@ public sealed class ManagedProcess : IDisposable
     {
         if (line is null) return;
         _output.Enqueue(line);
-        while (_output.Count > 2000) _output.TryDequeue(out _);
+        while (_output.Count > 20_000) _output.TryDequeue(out _);
     }
 }

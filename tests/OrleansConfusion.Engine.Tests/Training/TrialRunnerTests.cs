@@ -95,10 +95,10 @@ public sealed class TrialRunnerTests
 
     [Theory]
     // Measurements at steps 0, 8, 16, 24, 32; the interrupted run left checkpoints after epochs 2 (step 16) and 3 (step 24).
-    [InlineData(24L, new long[] { 32 }, true)]           // the caller holds the newest checkpoint's rows: resume after epoch 3
-    [InlineData(16L, new long[] { 24, 32 }, true)]       // it lost step 24's row: resume from the previous checkpoint
-    [InlineData(8L, new long[] { 0, 8, 16, 24, 32 }, false)] // it holds less than either: start over
-    public void ResumesOnlyFromACheckpointWhoseRowsTheCallerHolds(long resumeThrough, long[] expectedSteps, bool expectResumed)
+    [InlineData(24L, new long[] { 32 }, 24L)]            // the caller holds the newest checkpoint's rows: resume after epoch 3
+    [InlineData(16L, new long[] { 24, 32 }, 16L)]        // it lost step 24's row: resume from the previous checkpoint
+    [InlineData(8L, new long[] { 0, 8, 16, 24, 32 }, -1L)] // it holds less than either: start over
+    public void ResumesOnlyFromACheckpointWhoseRowsTheCallerHolds(long resumeThrough, long[] expectedSteps, long expectedFrom)
     {
         string dir = Directory.CreateTempSubdirectory("oc-ckpt").FullName;
         try
@@ -111,7 +111,7 @@ public sealed class TrialRunnerTests
             Assert.True(File.Exists(TrialCheckpoint.PreviousPath(path)));
 
             var (resumed, records) = Run(config, path, resumeThrough: resumeThrough);
-            Assert.Equal(expectResumed, resumed.Resumed);
+            Assert.Equal(expectedFrom < 0 ? null : expectedFrom, resumed.ResumedFromStep);
             Assert.Equal(expectedSteps, records.Select(r => r.Step));
             Assert.Equal(TrialOutcomeStatus.Completed, resumed.Status);
             Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 6);

@@ -1,0 +1,55 @@
+using OrleansConfusion.Engine.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrleansConfusion.Engine.Tests.Training;
+
+/// <summary>Which checkpoints are kept, and which one a resume picks, when the caller lags behind the rows.</summary>
+public sealed class TrialCheckpointTests : IDisposable
+{
+    readonly string _dir = Directory.CreateTempSubdirectory("oc-ckpt-rotation").FullName;
+
+    string Path => System.IO.Path.Combine(_dir, "trial.safetensors");
+
+    /// <summary>A checkpoint after <paramref name="step"/> steps that measured at that step; the weights hold the step too.</summary>
+    void Save(long step, long delivered)
+    {
+        using var model = nn.Linear(2, 1);
+        using (no_grad()) model.weight.fill_(step);
+        new TrialCheckpoint((int)(step / 8), step, step, step, 1, 0.5, null).Save(Path, model, () => delivered);
+    }
+
+    (long? Step, double Weight) Resume(long resumeThrough)
+    {
+        using var model = nn.Linear(2, 1);
+        var loaded = TrialCheckpoint.TryLoad(Path, model, resumeThrough);
+        return (loaded?.Step, model.weight[0, 0].ToDouble());
+    }
+
+    [Fact]
+    public void The_newest_checkpoint_whose_rows_were_delivered_is_kept_until_a_newer_one_is()
+    {
+        Save(0, delivered: 0);
+        Save(8, delivered: 0);   // step 0 was delivered: it becomes the previous checkpoint
+        Save(16, delivered: 0);  // step 8 was not: it is dropped, step 0 stays
+        Save(24, delivered: 0);
+        Assert.Equal((0L, 0.0), Resume(resumeThrough: 0));
+        Assert.Equal((24L, 24.0), Resume(resumeThrough: 24));
+        Assert.Equal((0L, 0.0), Resume(resumeThrough: 23));
+
+        Save(32, delivered: 24); // the caller caught up: step 24 becomes the previous checkpoint
+        Assert.Equal((24L, 24.0), Resume(resumeThrough: 24));
+        Assert.Null(Resume(resumeThrough: -1).Step); // nothing delivered: start over
+    }
+
+    [Fact]
+    public void Metadata_reads_without_the_tensors()
+    {
+        Save(40, delivered: 0);
+        var meta = SafeTensorsFile.ReadMetadata(Path);
+        Assert.Equal("40", meta["last_measured_step"]);
+        Assert.Equal("orleansconfusion-trial-checkpoint-v1", meta["format"]);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
