@@ -16,10 +16,13 @@ namespace OrleansConfusion.Grains;
 /// </summary>
 internal sealed class OutputWarmup(ILogger<OutputWarmup> logger) : BackgroundService
 {
+    /// <summary>Where the throwaway sweep goes (a fresh folder below it per run).</summary>
+    internal string Root { get; init; } = Path.Combine(Path.GetTempPath(), "orleansconfusion-warmup");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        string directory = Path.Combine(Path.GetTempPath(), "orleansconfusion-warmup", Guid.NewGuid().ToString("N"));
+        string directory = Path.Combine(Root, Guid.NewGuid().ToString("N"));
         try
         {
             await WriteSampleSweepAsync(directory, stoppingToken);
