@@ -8,8 +8,8 @@ namespace OrleansConfusion.Engine.Training;
 /// What a run needs to continue after a completed epoch: the model's state dict (parameters and
 /// batch-norm buffers) plus counters, in one safetensors file. Beside the newest sits the newest one
 /// whose measurements the caller already held (<see cref="PreviousPath"/>), so a caller that never
-/// received the newest checkpoint's last rows resumes from there instead of from scratch. SGD momentum buffers are not saved, so
-/// a resumed run with momentum &gt; 0 restarts them from zero (the paper uses none).
+/// received the newest checkpoint's last rows resumes from there instead of from scratch. SGD momentum
+/// buffers are not saved, so a resumed run with momentum &gt; 0 restarts them from zero (the paper uses none).
 /// </summary>
 internal sealed record TrialCheckpoint(
     int CompletedEpochs,
@@ -55,26 +55,25 @@ internal sealed record TrialCheckpoint(
     /// </summary>
     public static TrialCheckpoint? TryLoad(string path, nn.Module model, long? resumeThroughStep = null)
     {
-        (TrialCheckpoint Counters, Dictionary<string, Tensor> Tensors)? best = null;
-        var loaded = new List<Dictionary<string, Tensor>>();
+        // Headers first, so only the chosen file's tensors are read.
+        var chosen = new[] { path, PreviousPath(path) }
+            .Where(File.Exists)
+            .Select(candidate => (Path: candidate, Counters: Parse(candidate, SafeTensorsFile.ReadMetadata(candidate))))
+            .Where(c => c.Counters.LastMeasuredStep <= (resumeThroughStep ?? long.MaxValue))
+            .OrderByDescending(c => c.Counters.Step)
+            .FirstOrDefault();
+        if (chosen.Path is null) return null;
+
+        var (tensors, _) = SafeTensorsFile.Load(chosen.Path);
         try
         {
-            foreach (string candidate in new[] { path, PreviousPath(path) }.Where(File.Exists))
-            {
-                var (tensors, meta) = SafeTensorsFile.Load(candidate);
-                loaded.Add(tensors);
-                var counters = Parse(candidate, meta);
-                if (counters.LastMeasuredStep > (resumeThroughStep ?? long.MaxValue)) continue;
-                if (best is null || counters.Step > best.Value.Counters.Step) best = (counters, tensors);
-            }
-            if (best is not { } chosen) return null;
             var state = model.state_dict();
             using (no_grad())
             {
                 foreach (var (name, target) in state)
                 {
-                    if (!chosen.Tensors.TryGetValue(name, out var saved))
-                        throw new InvalidDataException($"{path}: checkpoint lacks tensor {name}; it belongs to another model");
+                    if (!tensors.TryGetValue(name, out var saved))
+                        throw new InvalidDataException($"{chosen.Path}: checkpoint lacks tensor {name}; it belongs to another model");
                     target.copy_(saved);
                 }
             }
@@ -82,8 +81,7 @@ internal sealed record TrialCheckpoint(
         }
         finally
         {
-            foreach (var tensors in loaded)
-                foreach (var t in tensors.Values) t.Dispose();
+            foreach (var t in tensors.Values) t.Dispose();
         }
     }
 

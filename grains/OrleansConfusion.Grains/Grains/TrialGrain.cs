@@ -10,10 +10,11 @@ using OrleansConfusion.Grains.Abstractions;
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// Trains one trial on its silo. StartAsync starts one worker and returns; the worker
-/// waits for a silo-local slot, then trains on a thread-pool thread and writes measurements to a
-/// channel. An interleaving timer drains the channel and reports rows and status to the coordinator;
-/// when the worker ends, the wrapper resumes on the grain scheduler, flushes and reports the outcome.
+/// Trains one trial on its silo. StartAsync starts one worker and returns; the worker waits for a
+/// silo-local slot (a prefetched trial may wait behind another), then trains on a thread-pool thread and
+/// writes measurements to a channel. An interleaving timer drains the channel and reports rows and status
+/// to the coordinator; when the worker ends, the wrapper resumes on the grain scheduler and reports the
+/// outcome together with the rows not yet sent.
 /// </summary>
 [TrainingPlacement]
 public sealed class TrialGrain(
