@@ -58,6 +58,44 @@ internal static class ClusterBenchmarks
             report($"quick_finish_ms{suffix}", (done - spans[^1].End).TotalMilliseconds);
         }
         Directory.Delete(output, recursive: true);
+
+        report("final_files_ms_quick_size", await FinalFilesMillisecondsAsync(trials: 6, rowsPerTrial: 4));
+    }
+
+    /// <summary>
+    /// SweepOutput.WriteFinalAsync (trials.parquet + metrics.parquet) for a sweep of quick.yaml's size, on
+    /// its second call: the first pays first-use costs, as a silo's warm-up does.
+    /// </summary>
+    static async Task<double> FinalFilesMillisecondsAsync(int trials, int rowsPerTrial)
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var output = new SweepOutput(directory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            var cosines = OrleansConfusion.Engine.Confusion.CosineStatistics.From([-0.5, 0.0, 0.5, 0.2], 20);
+            var finished = new List<(TrialSpec, TrialOutcome)>();
+            for (int t = 0; t < trials; t++)
+            {
+                var spec = new TrialSpec { SweepId = "bench-final", TrialId = $"t{t}" };
+                var rows = Enumerable.Range(0, rowsPerTrial).Select(i => MeasurementRowMapper.ToRow(spec.TrialId, new MeasurementRecord
+                {
+                    Step = i * 16, TrainLoss = 1, Paper = cosines,
+                    PerSample = new OrleansConfusion.Engine.Confusion.PerSampleStatistics(4, 0.5, -0.5, cosines, 1, 1, 1, 1),
+                }, DateTimeOffset.UtcNow)).ToArray();
+                await output.AppendMeasurementsAsync(spec, rows);
+                var outcome = new TrialOutcome { TrialId = spec.TrialId, State = TrialState.Completed, FinishedAt = DateTimeOffset.UtcNow };
+                await output.WriteOutcomeAsync(spec, outcome);
+                finished.Add((spec, outcome));
+            }
+            await output.WriteFinalAsync(finished);
+            var clock = Stopwatch.StartNew();
+            await output.WriteFinalAsync(finished);
+            return clock.Elapsed.TotalMilliseconds;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     static SweepSpec NoOpSpec(int trials) => new()
