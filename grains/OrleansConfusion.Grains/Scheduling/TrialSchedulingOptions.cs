@@ -18,8 +18,9 @@ public sealed class TrialSchedulingOptions
 
     /// <summary>
     /// Trials sent to a silo beyond its slots, to wait there for the next free one, so its device never
-    /// idles between trials through the outcome report and the next dispatch. 0 turns it off; a sweep
-    /// with <c>max_concurrent_trials</c> below the cluster's slots never prefetches.
+    /// idles between trials through the outcome report and the next dispatch. A waiting trial has loaded
+    /// no data and holds no device memory. 0 turns it off; a sweep with <c>max_concurrent_trials</c> below
+    /// the cluster's slots never prefetches.
     /// </summary>
     public int PrefetchPerSilo { get; set; } = 1;
 
