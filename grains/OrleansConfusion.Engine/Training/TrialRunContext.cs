@@ -21,18 +21,13 @@ public sealed class TrialRunContext
     public string? CheckpointPath { get; init; }
 
     /// <summary>
-    /// The last step whose measurement (and every one before it) the caller already holds. A checkpoint
-    /// resumes only if it measured nothing after this step; a newer one is skipped for the one before
-    /// it, else the run starts over. A checkpoint is written right after the epoch's measurement is
-    /// reported, so a process that dies before that measurement leaves its caller could otherwise
-    /// resume past a row nobody received. Null: trust any checkpoint (a caller that keeps every row).
-    /// </summary>
-    public long? ResumeThroughStep { get; init; }
-
-    /// <summary>
-    /// How far the caller holds this run's rows now (called on the training thread at each checkpoint).
-    /// A checkpoint newer than that is not yet safe to resume from, so the newest safe one is kept beside
-    /// it as the previous checkpoint until the caller catches up. Null: every checkpoint counts as safe.
+    /// The last step whose measurement, and every one before it, the caller holds now; called on the
+    /// training thread at start and at each checkpoint. A checkpoint is written right after the epoch's
+    /// measurement is reported, so a process that dies before that row leaves could otherwise resume past
+    /// a row nobody received. So a run resumes only from a checkpoint that measured nothing after this
+    /// step (the newest one, else the previous one, else it starts over), and a checkpoint replaced
+    /// before the caller held its rows is dropped rather than kept as the previous one.
+    /// Null: every checkpoint is safe (a caller that keeps every row).
     /// </summary>
     public Func<long>? DeliveredThroughStep { get; init; }
 

@@ -62,7 +62,7 @@ public sealed class TrialRunner
         using var optimizer = optim.SGD(model.parameters(), training.LearningRate, training.Momentum, weight_decay: training.WeightDecay);
 
         var state = new RunState { ParameterCount = ModelFactory.ParameterCount(model) };
-        var resumed = _context.CheckpointPath is { } path ? TrialCheckpoint.TryLoad(path, model, _context.ResumeThroughStep) : null;
+        var resumed = _context.CheckpointPath is { } path ? TrialCheckpoint.TryLoad(path, model, _context.DeliveredThroughStep?.Invoke()) : null;
         int firstEpoch = 0;
         if (resumed is not null)
         {

@@ -132,7 +132,6 @@ public sealed class TrialGrain(
             OnProgress = p => signals.Progress = p,
             CancellationToken = cancellationToken,
             CheckpointPath = CheckpointPath(spec),
-            ResumeThroughStep = signals.DeliveredThroughStep,
             DeliveredThroughStep = () => signals.DeliveredThroughStep,
             Device = capacity.Device,
             Attempt = attempt,
@@ -163,7 +162,7 @@ public sealed class TrialGrain(
         using var slot = await capacity.AcquireAsync(context.CancellationToken);
         signals.Training = true;
         logger.LogInformation("Trial {Trial} attempt {Attempt} starts training on {Device}; the coordinator holds its rows through step {Step}",
-            spec.GrainKey, context.Attempt, context.Device, context.ResumeThroughStep);
+            spec.GrainKey, context.Attempt, context.Device, context.DeliveredThroughStep());
         return await trainer.TrainAsync(spec, context);
     }
 
@@ -197,22 +196,14 @@ public sealed class TrialGrain(
     /// The last undelivered rows travel with the outcome, in one call after any flush in flight: the
     /// coordinator never takes an outcome without the rows before it, and the hand-off costs one call.
     /// </summary>
-    Task ReportOutcomeAsync(TrialOutcome outcome)
+    Task ReportOutcomeAsync(TrialOutcome outcome) => InTurn(async () =>
     {
-        _flush = ReportOutcomeAfterAsync(_flush, outcome);
-        return _flush;
-    }
-
-    async Task ReportOutcomeAfterAsync(Task previous, TrialOutcome outcome)
-    {
-        try { await previous; }
-        catch (Exception) { /* the previous caller saw it; its rows go with the outcome */ }
         var spec = _spec!;
         TakeMeasurements(spec);
         RecordSteps(spec);
         await GrainFactory.GetGrain<ISweepCoordinatorGrain>(spec.SweepId).ReportOutcomeAsync(outcome, _unsent.ToArray());
         _unsent.Clear();
-    }
+    });
 
     async Task OnTimerAsync(CancellationToken cancellationToken)
     {
@@ -220,17 +211,27 @@ public sealed class TrialGrain(
         catch (Exception e) { logger.LogWarning(e, "Trial {Trial} could not report; will retry", this.GetPrimaryKeyString()); }
     }
 
-    /// <summary>Flushes one at a time: the timer, the finishing worker and the outcome report may all ask.</summary>
-    Task FlushAsync()
+    /// <summary>
+    /// Runs <paramref name="send"/> after every send started before it: the timer's flushes, the finishing
+    /// worker's and the outcome report all send from <see cref="_unsent"/>, one at a time and in order.
+    /// </summary>
+    Task InTurn(Func<Task> send)
     {
-        _flush = FlushAfterAsync(_flush);
+        _flush = AfterAsync(_flush, send);
         return _flush;
+
+        static async Task AfterAsync(Task previous, Func<Task> send)
+        {
+            try { await previous; }
+            catch (Exception) { /* the previous caller saw it; the rows it kept go with this send */ }
+            await send();
+        }
     }
 
-    async Task FlushAfterAsync(Task previous)
+    Task FlushAsync() => InTurn(FlushNowAsync);
+
+    async Task FlushNowAsync()
     {
-        try { await previous; }
-        catch (Exception) { /* the previous caller saw it; this flush retries the same rows */ }
         if (_spec is null) return;
         var spec = _spec;
         TakeMeasurements(spec);

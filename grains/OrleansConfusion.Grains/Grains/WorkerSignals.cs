@@ -16,10 +16,10 @@ internal sealed class WorkerSignals(long deliveredThroughStep)
     /// <summary>The last step whose row, and every one before it, the coordinator acknowledged.</summary>
     public long DeliveredThroughStep => Interlocked.Read(ref _deliveredThrough);
 
+    /// <summary>Called by the grain only (one writer, on its scheduler); the training thread reads.</summary>
     public void Delivered(long step)
     {
-        long seen;
-        while ((seen = Interlocked.Read(ref _deliveredThrough)) < step && Interlocked.CompareExchange(ref _deliveredThrough, step, seen) != seen) { }
+        if (step > DeliveredThroughStep) Interlocked.Exchange(ref _deliveredThrough, step);
     }
 
     public bool Training

@@ -22,7 +22,6 @@ public sealed class TorchTrialTrainer(DatasetCache datasets, IOptions<TorchRunti
             OnProgress = context.OnProgress,
             CancellationToken = context.CancellationToken,
             CheckpointPath = context.CheckpointPath,
-            ResumeThroughStep = context.ResumeThroughStep,
             DeliveredThroughStep = context.DeliveredThroughStep,
             Device = context.Device == "cuda" ? CUDA : CPU,
         });

@@ -16,11 +16,11 @@ public sealed class TrialTrainingContext
     /// <summary>Where to checkpoint and resume from, or null for no checkpoints.</summary>
     public string? CheckpointPath { get; init; }
 
-    /// <summary>The last step the coordinator holds every measurement through (-1: none); see <see cref="TrialRunContext.ResumeThroughStep"/>.</summary>
-    public long ResumeThroughStep { get; init; } = -1;
-
-    /// <summary>The same, as it grows while the trial trains; see <see cref="TrialRunContext.DeliveredThroughStep"/>.</summary>
-    public Func<long>? DeliveredThroughStep { get; init; }
+    /// <summary>
+    /// The last step the coordinator holds every measurement through (-1: none), as it grows while the
+    /// trial trains; see <see cref="TrialRunContext.DeliveredThroughStep"/>.
+    /// </summary>
+    public Func<long> DeliveredThroughStep { get; init; } = () => -1;
 
     /// <summary>"cpu" or "cuda", as this silo decided (<see cref="SiloTrainingCapacity.Device"/>).</summary>
     public string Device { get; init; } = "cpu";

@@ -26,7 +26,7 @@ public sealed class TrialRunnerTests
             OnMeasurement = r => { records.Add(r); also?.Invoke(r); },
             CheckpointPath = checkpoint,
             CancellationToken = token,
-            ResumeThroughStep = resumeThrough,
+            DeliveredThroughStep = resumeThrough is { } step ? () => step : null,
         });
         return (result, records);
     }

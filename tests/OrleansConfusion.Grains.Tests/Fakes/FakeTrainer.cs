@@ -17,7 +17,7 @@ public sealed class FakeTrainer(TorchTrialTrainer real, ILocalSiloDetails silo) 
         var behavior = TrainingTracker.BehaviorFor(spec.SweepId) ?? new FakeBehavior(0, TimeSpan.Zero);
         if (behavior.Real) return await real.TrainAsync(spec, context);
         var tracker = TrainingTracker.For(spec.SweepId);
-        tracker.ResumeThrough[(spec.TrialId, context.Attempt)] = context.ResumeThroughStep;
+        tracker.ResumeThrough[(spec.TrialId, context.Attempt)] = context.DeliveredThroughStep();
         using var _ = tracker.Enter(silo.Name);
         long total = Math.Max(0, (behavior.Measurements - 1) * 10L);
         for (int i = 0; i < behavior.Measurements; i++)

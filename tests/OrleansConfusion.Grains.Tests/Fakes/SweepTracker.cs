@@ -17,7 +17,7 @@ public sealed class SweepTracker
 
     public int Started;
 
-    /// <summary>Each attempt's <see cref="TrialTrainingContext.ResumeThroughStep"/>, by (trial id, attempt).</summary>
+    /// <summary>Each attempt's <see cref="TrialTrainingContext.DeliveredThroughStep"/> at its start, by (trial id, attempt).</summary>
     public ConcurrentDictionary<(string Trial, int Attempt), long> ResumeThrough { get; } = new();
 
     public IDisposable Enter(string silo)
