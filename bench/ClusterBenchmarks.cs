@@ -72,21 +72,7 @@ internal static class ClusterBenchmarks
         try
         {
             var output = new SweepOutput(directory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            var cosines = OrleansConfusion.Engine.Confusion.CosineStatistics.From([-0.5, 0.0, 0.5, 0.2], 20);
-            var finished = new List<(TrialSpec, TrialOutcome)>();
-            for (int t = 0; t < trials; t++)
-            {
-                var spec = new TrialSpec { SweepId = "bench-final", TrialId = $"t{t}" };
-                var rows = Enumerable.Range(0, rowsPerTrial).Select(i => MeasurementRowMapper.ToRow(spec.TrialId, new MeasurementRecord
-                {
-                    Step = i * 16, TrainLoss = 1, Paper = cosines,
-                    PerSample = new OrleansConfusion.Engine.Confusion.PerSampleStatistics(4, 0.5, -0.5, cosines, 1, 1, 1, 1),
-                }, DateTimeOffset.UtcNow)).ToArray();
-                await output.AppendMeasurementsAsync(spec, rows);
-                var outcome = new TrialOutcome { TrialId = spec.TrialId, State = TrialState.Completed, FinishedAt = DateTimeOffset.UtcNow };
-                await output.WriteOutcomeAsync(spec, outcome);
-                finished.Add((spec, outcome));
-            }
+            var finished = await OutputWarmup.JournalSampleTrialsAsync(output, trials, rowsPerTrial);
             await output.WriteFinalAsync(finished);
             var clock = Stopwatch.StartNew();
             await output.WriteFinalAsync(finished);

@@ -44,18 +44,33 @@ internal sealed class OutputWarmup(ILogger<OutputWarmup> logger) : BackgroundSer
     {
         var output = new SweepOutput(directory, NullLogger.Instance);
         await output.LoadAsync(cancellationToken);
-        var trial = new TrialSpec { SweepId = "warmup", TrialId = "warmup" };
-        var cosines = CosineStatistics.From([-0.5, 0.0, 0.5], 4);
-        var record = new MeasurementRecord
-        {
-            TrainLoss = 1, TestLoss = 1, Paper = cosines,
-            PerSample = new PerSampleStatistics(3, 0.5, -0.5, cosines, 1, 1, 1, 1),
-        };
-        var now = DateTimeOffset.UtcNow;
-        await output.AppendMeasurementsAsync(trial, [MeasurementRowMapper.ToRow(trial.TrialId, record, now)], cancellationToken);
-        var outcome = new TrialOutcome { TrialId = trial.TrialId, State = TrialState.Completed, FinishedAt = now };
-        await output.WriteOutcomeAsync(trial, outcome, cancellationToken);
-        await output.WriteFinalAsync([(trial, outcome)], cancellationToken);
+        var finished = await JournalSampleTrialsAsync(output, trials: 1, rowsPerTrial: 1, cancellationToken);
+        await output.WriteFinalAsync(finished, cancellationToken);
         await output.LoadAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Journals <paramref name="trials"/> completed trials of <paramref name="rowsPerTrial"/> measurements
+    /// each (steps 0, 16, …), as their grains would deliver them; returns them for the final files.
+    /// </summary>
+    internal static async Task<List<(TrialSpec Trial, TrialOutcome Outcome)>> JournalSampleTrialsAsync(
+        SweepOutput output, int trials, int rowsPerTrial, CancellationToken cancellationToken = default)
+    {
+        var cosines = CosineStatistics.From([-0.5, 0.0, 0.5, 0.2], 20);
+        var finished = new List<(TrialSpec, TrialOutcome)>();
+        for (int t = 0; t < trials; t++)
+        {
+            var trial = new TrialSpec { SweepId = "sample", TrialId = $"sample{t}" };
+            var rows = Enumerable.Range(0, rowsPerTrial).Select(i => MeasurementRowMapper.ToRow(trial.TrialId, new MeasurementRecord
+            {
+                Step = i * 16, TrainLoss = 1, TestLoss = 1, Paper = cosines,
+                PerSample = new PerSampleStatistics(3, 0.5, -0.5, cosines, 1, 1, 1, 1),
+            }, DateTimeOffset.UtcNow)).ToArray();
+            await output.AppendMeasurementsAsync(trial, rows, cancellationToken);
+            var outcome = new TrialOutcome { TrialId = trial.TrialId, State = TrialState.Completed, FinishedAt = DateTimeOffset.UtcNow };
+            await output.WriteOutcomeAsync(trial, outcome, cancellationToken);
+            finished.Add((trial, outcome));
+        }
+        return finished;
     }
 }
