@@ -77,9 +77,8 @@ public sealed class TrialGrain(
         _attempt = attempt;
         _outcome = null;
         _reportedSteps = 0;
-        // Held in memory only: what is worth storing is the outcome (FinishAsync), which makes a repeated
-        // start re-send it; a start is the coordinator's to remember, and a storage write here only delays training.
-        state.State = new TrialGrainState { Spec = spec, Attempt = attempt, State = TrialState.Running };
+        // Nothing is stored at start: only the outcome is ever read back (OnActivateAsync), and the
+        // coordinator remembers the start; a storage write here would only delay training.
         StartWorker(spec, attempt, deliveredThroughStep);
     }
 
