@@ -123,8 +123,8 @@ internal static class ClusterBenchmarks
 
     sealed class NoOpTrainer : ITrialTrainer
     {
-        public Task<TrialResult> TrainAsync(TrialSpec spec, TrialTrainingContext context) =>
-            Task.FromResult(new TrialResult { Status = TrialOutcomeStatus.Completed, Device = context.Device });
+        public TrialResult Train(TrialSpec spec, TrialTrainingContext context) =>
+            new() { Status = TrialOutcomeStatus.Completed, Device = context.Device };
     }
 
     /// <summary>The real trainer, timed from the moment the grain hands it the trial to its result.</summary>
@@ -137,10 +137,10 @@ internal static class ClusterBenchmarks
         public List<(DateTime Begin, DateTime End)> Spans(string sweep) =>
             _spans.Where(s => s.Sweep == sweep).OrderBy(s => s.Begin).Select(s => (s.Begin, s.End)).ToList();
 
-        public async Task<TrialResult> TrainAsync(TrialSpec spec, TrialTrainingContext context)
+        public TrialResult Train(TrialSpec spec, TrialTrainingContext context)
         {
             var begin = Clock.Now;
-            var result = await new TorchTrialTrainer(_datasets, Microsoft.Extensions.Options.Options.Create(new TorchRuntimeOptions())).TrainAsync(spec, context);
+            var result = new TorchTrialTrainer(_datasets, Microsoft.Extensions.Options.Options.Create(new TorchRuntimeOptions())).Train(spec, context);
             _spans.Enqueue((spec.SweepId, begin, Clock.Now));
             return result;
         }

@@ -10,9 +10,9 @@ using OrleansConfusion.Grains.Abstractions;
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// Trains one trial on its silo. StartAsync starts one worker and returns; the worker waits for a
-/// silo-local slot (a prefetched trial may wait behind another), then trains on a thread-pool thread and
-/// writes measurements to a channel. An interleaving timer drains the channel and reports rows and status
+/// Trains one trial on its silo. StartAsync starts one worker and returns; the worker queues the
+/// trial for a silo-local slot (a prefetched trial may wait behind another), where it trains on a slot
+/// thread and writes measurements to a channel. An interleaving timer drains the channel and reports rows and status
 /// to the coordinator; when the worker ends, the wrapper resumes on the grain scheduler and reports the
 /// outcome together with the rows not yet sent.
 /// </summary>
@@ -120,10 +120,12 @@ public sealed class TrialGrain(
         _worker = RunWorkerAsync(spec, attempt, _measurements.Writer, _signals, _cancellation.Token);
     }
 
-    /// <summary>Started from grain code, so everything after the awaited Task.Run is back on the grain scheduler.</summary>
+    /// <summary>
+    /// Started from grain code, so everything after the awaited slot run is back on the grain scheduler.
+    /// It queues the trial before its first await: a prefetched trial is in the slot queue when StartAsync returns.
+    /// </summary>
     async Task RunWorkerAsync(TrialSpec spec, int attempt, ChannelWriter<MeasurementRecord> writer, WorkerSignals signals, CancellationToken cancellationToken)
     {
-        await Task.Yield();
         var clock = Stopwatch.StartNew();
         var context = new TrialTrainingContext
         {
@@ -139,7 +141,7 @@ public sealed class TrialGrain(
         Exception? error = null;
         try
         {
-            result = await Task.Run(() => TrainInSlotAsync(trainer, capacity, spec, context, signals, logger), CancellationToken.None);
+            result = await capacity.RunAsync(() => TrainInSlot(trainer, spec, context, signals, logger), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -154,15 +156,13 @@ public sealed class TrialGrain(
         await FinishAsync(spec, result, error, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>Runs on the thread pool: only its arguments, never grain fields.</summary>
-    static async Task<TrialResult> TrainInSlotAsync(
-        ITrialTrainer trainer, SiloTrainingCapacity capacity, TrialSpec spec, TrialTrainingContext context, WorkerSignals signals, ILogger logger)
+    /// <summary>Runs on a slot thread: only its arguments, never grain fields.</summary>
+    static TrialResult TrainInSlot(ITrialTrainer trainer, TrialSpec spec, TrialTrainingContext context, WorkerSignals signals, ILogger logger)
     {
-        using var slot = await capacity.AcquireAsync(context.CancellationToken);
         signals.Training = true;
         logger.LogInformation("Trial {Trial} attempt {Attempt} starts training on {Device}; the coordinator holds its rows through step {Step}",
             spec.GrainKey, context.Attempt, context.Device, context.DeliveredThroughStep());
-        return await trainer.TrainAsync(spec, context);
+        return trainer.Train(spec, context);
     }
 
     async Task FinishAsync(TrialSpec spec, TrialResult? result, Exception? error, double wallSeconds)

@@ -11,12 +11,12 @@ public sealed class TorchTrialTrainer(DatasetCache datasets, IOptions<TorchRunti
 {
     static int _threadsSet;
 
-    public Task<TrialResult> TrainAsync(TrialSpec spec, TrialTrainingContext context)
+    public TrialResult Train(TrialSpec spec, TrialTrainingContext context)
     {
         var config = TrialConfigMapper.ToConfig(spec);
         ApplyThreads(torchOptions.Value.Threads);
         using var lease = datasets.Acquire(config.Dataset);
-        var result = TrialRunner.Run(config, lease.Data, new TrialRunContext
+        return TrialRunner.Run(config, lease.Data, new TrialRunContext
         {
             OnMeasurement = context.OnMeasurement,
             OnProgress = context.OnProgress,
@@ -25,7 +25,6 @@ public sealed class TorchTrialTrainer(DatasetCache datasets, IOptions<TorchRunti
             DeliveredThroughStep = context.DeliveredThroughStep,
             Device = context.Device == "cuda" ? CUDA : CPU,
         });
-        return Task.FromResult(result);
     }
 
     /// <summary>libtorch's thread count is process-wide: set it once, before the first trial.</summary>

@@ -12,18 +12,18 @@ namespace OrleansConfusion.Grains.Tests;
 /// </summary>
 public sealed class FakeTrainer(TorchTrialTrainer real, ILocalSiloDetails silo) : ITrialTrainer
 {
-    public async Task<TrialResult> TrainAsync(TrialSpec spec, TrialTrainingContext context)
+    public TrialResult Train(TrialSpec spec, TrialTrainingContext context)
     {
         var behavior = TrainingTracker.BehaviorFor(spec.SweepId) ?? new FakeBehavior(0, TimeSpan.Zero);
-        if (behavior.Real) return await real.TrainAsync(spec, context);
+        if (behavior.Real) return real.Train(spec, context);
         var tracker = TrainingTracker.For(spec.SweepId);
         tracker.ResumeThrough[(spec.TrialId, context.Attempt)] = context.DeliveredThroughStep();
         using var _ = tracker.Enter(silo.Name);
         long total = Math.Max(0, (behavior.Measurements - 1) * 10L);
         for (int i = 0; i < behavior.Measurements; i++)
         {
-            try { await Task.Delay(behavior.Delay, context.CancellationToken); }
-            catch (OperationCanceledException)
+            // Blocks like a real trainer; wakes early when cancelled.
+            if (context.CancellationToken.WaitHandle.WaitOne(behavior.Delay))
             {
                 return new TrialResult { Status = TrialOutcomeStatus.Cancelled, Steps = i * 10L, Device = context.Device };
             }
