@@ -72,6 +72,7 @@ internal static class ClusterBenchmarks
         try
         {
             var output = new SweepOutput(directory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            await output.LoadAsync();
             var finished = await OutputWarmup.JournalSampleTrialsAsync(output, trials, rowsPerTrial);
             await output.WriteFinalAsync(finished);
             var clock = Stopwatch.StartNew();

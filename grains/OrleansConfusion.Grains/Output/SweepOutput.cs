@@ -17,11 +17,21 @@ namespace OrleansConfusion.Grains;
 /// </summary>
 public sealed class SweepOutput
 {
+    /// <summary>
+    /// Up to this many delivered rows (a few KB each at most) stay in memory for the final files, so a
+    /// sweep's end need not read its journal back; a bigger sweep reads the journal instead.
+    /// </summary>
+    internal int RowCacheLimit { get; init; } = 50_000;
+
     readonly Dictionary<string, HashSet<long>> _delivered = new(StringComparer.Ordinal);
     readonly Dictionary<string, TrialOutcome> _outcomes = new(StringComparer.Ordinal);
     readonly JsonLinesJournal<MeasurementParquetRow> _measurements;
     readonly JsonLinesJournal<TrialParquetRow> _outcomeJournal;
     readonly ILogger _logger;
+
+    // Every row of the measurement journal, in journal order, once LoadAsync has read it and while there
+    // are at most RowCacheLimit; else null (the final write reads the journal).
+    List<MeasurementParquetRow>? _rows;
 
     public SweepOutput(string directory, ILogger logger)
     {
@@ -62,6 +72,7 @@ public sealed class SweepOutput
     {
         _delivered.Clear();
         _outcomes.Clear();
+        _rows = [];
         if (File.Exists(TrialsPath))
         {
             try
@@ -76,8 +87,10 @@ public sealed class SweepOutput
         }
         foreach (var row in await _outcomeJournal.ReadAsync(cancellationToken))
             _outcomes[row.TrialId] = row.ToOutcome();
-        foreach (var row in await _measurements.ReadAsync(cancellationToken))
+        var journal = await _measurements.ReadAsync(cancellationToken);
+        foreach (var row in journal)
             Steps(row.TrialId).Add(row.Step);
+        Cache(journal);
     }
 
     /// <summary>Appends the rows not delivered before to the measurement journal; returns how many were new.</summary>
@@ -86,8 +99,10 @@ public sealed class SweepOutput
         var steps = Steps(trial.TrialId);
         var fresh = rows.Where(r => !steps.Contains(r.Step)).GroupBy(r => r.Step).Select(g => g.First()).ToList();
         if (fresh.Count == 0) return 0;
-        await _measurements.AppendAsync(fresh.Select(r => MeasurementParquetRow.From(trial, r)), cancellationToken);
+        var appended = fresh.Select(r => MeasurementParquetRow.From(trial, r)).ToList();
+        await _measurements.AppendAsync(appended, cancellationToken);
         foreach (var r in fresh) steps.Add(r.Step);
+        Cache(appended);
         return fresh.Count;
     }
 
@@ -105,7 +120,7 @@ public sealed class SweepOutput
     {
         var ids = trials.Select(t => t.Trial.TrialId).ToHashSet(StringComparer.Ordinal);
         var measurements = new Dictionary<(string, long), MeasurementParquetRow>();
-        foreach (var row in await _measurements.ReadAsync(cancellationToken))
+        foreach (var row in _rows ?? await _measurements.ReadAsync(cancellationToken))
             if (ids.Contains(row.TrialId)) measurements.TryAdd((row.TrialId, row.Step), row);
         var metrics = measurements.Values.OrderBy(r => r.TrialId, StringComparer.Ordinal).ThenBy(r => r.Step).ToList();
         var rows = trials.OrderBy(t => t.Trial.TrialId, StringComparer.Ordinal).Select(t => TrialParquetRow.From(t.Trial, t.Outcome)).ToList();
@@ -113,6 +128,12 @@ public sealed class SweepOutput
         await Task.WhenAll(
             Task.Run(() => ParquetFiles.WriteAtomicAsync(MetricsPath, metrics, cancellationToken), cancellationToken),
             Task.Run(() => ParquetFiles.WriteAtomicAsync(TrialsPath, rows, cancellationToken), cancellationToken));
+    }
+
+    void Cache(List<MeasurementParquetRow> rows)
+    {
+        if (_rows is not null && _rows.Count + rows.Count <= RowCacheLimit) _rows.AddRange(rows);
+        else _rows = null;
     }
 
     HashSet<long> Steps(string trialId)
