@@ -32,6 +32,9 @@ public sealed class SweepCoordinatorGrain(
     // Whether this activation has registered the watchdog reminder (or is doing so).
     bool _watchdogRegistered;
 
+    // The state write of a sweep that just ended (see CompleteIfDoneAsync); never faults.
+    Task _finalSave = Task.CompletedTask;
+
     string SweepId => this.GetPrimaryKeyString();
 
     SweepCoordinatorState S => state.State;
@@ -46,10 +49,10 @@ public sealed class SweepCoordinatorGrain(
         }
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.SetSweepCounts(SweepId, null);
-        return Task.CompletedTask;
+        await _finalSave.WaitAsync(cancellationToken);
     }
 
     public async Task<SweepSubmission> SubmitAsync(SweepSpec spec)
@@ -60,7 +63,6 @@ public sealed class SweepCoordinatorGrain(
             throw new ArgumentException($"sweep spec '{spec.Name}' is invalid:{Environment.NewLine} - {string.Join(Environment.NewLine + " - ", plan.Errors)}");
         if (spec.Name != SweepId)
             throw new ArgumentException($"spec name '{spec.Name}' does not match the coordinator's sweep id '{SweepId}'");
-
         string directory = sinkOptions.Value.SweepDirectory(spec.OutputDirectory, spec.Name);
         if (_output is null || _output.Directory != directory) await OpenOutputAsync(directory, CancellationToken.None);
         else await _output.LoadAsync();
@@ -323,7 +325,10 @@ public sealed class SweepCoordinatorGrain(
         await _output!.WriteFinalAsync(trials);
         S.State = S.CancelRequested ? SweepState.Cancelled : SweepState.Completed;
         S.FinishedAt = DateTimeOffset.UtcNow;
-        await SaveAsync();
+        // The files are final, so status says so at once; the state write follows off the caller's path and
+        // deactivation waits for it. Should a crash lose it, the stored sweep still reads Running, and the
+        // next activation finishes it again from the outcome journal (Reconcile, then the first tick).
+        _finalSave = SaveOrLogAsync();
         _timer?.Dispose();
         _timer = null;
         // Not awaited: the sweep is finished and its files written, so status callers need not wait for the
@@ -421,6 +426,12 @@ public sealed class SweepCoordinatorGrain(
         };
     }
 
+    async Task SaveOrLogAsync()
+    {
+        try { await SaveAsync(); }
+        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: could not store its final state; its next activation finishes it again", SweepId); }
+    }
+
     /// <summary>
     /// One writer at a time. This activation is the sweep's only owner, so when the stored etag moved
     /// (e.g. memory storage lost with a dead silo) it takes the new etag and writes its state again.
@@ -443,6 +454,11 @@ public sealed class SweepCoordinatorGrain(
                 state.State = mine;
                 await state.WriteStateAsync();
             }
+        }
+        catch
+        {
+            _dirty = true; // still unsaved: the next tick tries again
+            throw;
         }
         finally
         {
