@@ -45,7 +45,7 @@ public static class OrleansConfusionSiloBuilderExtensions
         services.TryAddSingleton<ITrialTrainer, TorchTrialTrainer>();
         services.AddMetrics();
         services.TryAddSingleton<ConfusionMetrics>();
-        services.AddHostedService<OutputWarmup>();
+        builder.AddStartupTask<SiloWarmup>();
 
         // No call waits for training, so the default timeout is plenty; set both explicitly because
         // Orleans 10 changed CancelRequestOnTimeout's default (NOTES.md).

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansConfusion.Engine.Confusion;
@@ -8,28 +7,20 @@ using OrleansConfusion.Grains.Abstractions;
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// Runs a sweep output's whole write path once, on a throwaway sweep in a temp folder, as the silo
-/// starts. Parquet.Net compiles its row serialisers and System.Text.Json builds its converters on first
-/// use. Traced on the bench's first quick.yaml sweep on 2 cores, that was about 25 ms at the first journal
-/// append and 30 ms at the final files, on the first sweep's coordinator. It runs
-/// in the background, so silo start does not wait for it, and a failure is only logged.
+/// A sweep output's whole write path, run once on a throwaway sweep in a temp folder as the silo starts
+/// (<see cref="SiloWarmup"/>). Parquet.Net compiles its row serialisers and System.Text.Json builds its
+/// converters on first use. Traced on the bench's first quick.yaml sweep on 2 cores, that was about 25 ms
+/// at the first journal append and 30 ms at the final files, on the first sweep's coordinator.
 /// </summary>
-internal sealed class OutputWarmup(ILogger<OutputWarmup> logger) : BackgroundService
+internal static class OutputWarmup
 {
-    /// <summary>Where the throwaway sweep goes (a fresh folder below it per run).</summary>
-    internal string Root { get; init; } = Path.Combine(Path.GetTempPath(), "orleansconfusion-warmup");
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Writes and reads back a sample sweep in a fresh folder below <paramref name="root"/>, then removes it.</summary>
+    public static async Task RunAsync(string root, ILogger logger, CancellationToken cancellationToken)
     {
-        await Task.Yield();
-        string directory = Path.Combine(Root, Guid.NewGuid().ToString("N"));
+        string directory = Path.Combine(root, Guid.NewGuid().ToString("N"));
         try
         {
-            await WriteSampleSweepAsync(directory, stoppingToken);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Output warm-up failed; the first sweep pays the serialisers' first-use cost instead");
+            await WriteSampleSweepAsync(directory, cancellationToken);
         }
         finally
         {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace OrleansConfusion.Grains.Tests;
 
-/// <summary>The silo-start warm-up walks the real output path, so it must produce real files; the service leaves nothing behind.</summary>
+/// <summary>The silo-start warm-up walks the real output path, so it must produce real files; and leaves nothing behind.</summary>
 public sealed class OutputWarmupTests
 {
     [Fact]
@@ -22,15 +22,13 @@ public sealed class OutputWarmupTests
     }
 
     [Fact]
-    public async Task The_service_removes_its_temporary_sweep()
+    public async Task The_warm_up_removes_its_temporary_sweep()
     {
         // A root of its own: the cluster tests' silos warm up under the default one at the same time.
         string root = Directory.CreateTempSubdirectory("oc-warmup-root").FullName;
         try
         {
-            using var service = new OutputWarmup(NullLogger<OutputWarmup>.Instance) { Root = root };
-            await service.StartAsync(CancellationToken.None);
-            await service.ExecuteTask!;
+            await OutputWarmup.RunAsync(root, NullLogger.Instance, CancellationToken.None);
             Assert.Empty(Directory.GetFileSystemEntries(root));
         }
         finally
