@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using OrleansConfusion.Cli.Hosting;
 using OrleansConfusion.Cli.Spec;
 using OrleansConfusion.Engine.Configuration;
 using OrleansConfusion.Engine.Training;
@@ -15,12 +16,16 @@ namespace OrleansConfusion.Bench;
 /// </summary>
 internal static class ClusterBenchmarks
 {
+    /// <summary>
+    /// A sweep's end comes from its coordinator (FinishedAt), so polling need not be fast; polling every
+    /// millisecond took CPU from the trainer's two threads on a 2-core machine and made its times swing.
+    /// </summary>
+    static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
     public static async Task RunAsync(Action<string, double> report, bool quick, string repoRoot)
     {
         int trials = quick ? 200 : 1000;
-        // Default timings (1 s ticks): trials are dispatched as outcomes arrive, not per tick, and a shorter
-        // tick would only add state saves of the whole plan (measured: 3-6 ms per trial at 50 ms ticks).
-        var (walls, _) = await RunSweepsAsync(silos: 3, slots: 8, new NoOpTrainer(), [NoOpSpec(trials)], TimeSpan.FromSeconds(1));
+        var walls = await RunOnTestClusterAsync(silos: 3, slots: 8, new NoOpTrainer(), NoOpSpec(trials));
         var dispatchWall = walls[0].Done - walls[0].Submitted;
         // A no-op trial's ideal time is zero, so all of the wall time is overhead.
         report("dispatch_trials", trials);
@@ -29,33 +34,41 @@ internal static class ClusterBenchmarks
 
         var load = new SweepSpecLoader(new GrainsSpecPlanner()).Load(Path.Combine(repoRoot, "examples", "quick.yaml"));
         if (!load.IsValid) throw new InvalidOperationException("examples/quick.yaml is invalid: " + string.Join("; ", load.Errors));
-        // One slot: trials run one after another, so the ideal wall time is the sum of the trainer's times.
-        // The same spec runs twice on one silo, under two names: the first sweep a fresh silo sees pays
-        // one-time costs (JIT of the Parquet writers, first grain activations), the second does not.
+        // On the silo `confusion run` embeds, with its defaults (one CPU slot): trials run one after another,
+        // so the ideal wall time is the sum of the trainer's times. The same spec runs twice, under two
+        // names: the first sweep a fresh silo sees pays one-time costs (JIT, first grain activations), the
+        // second does not. A third run trains 5x the epochs, to show how the fixed costs dilute.
         var timed = new TimedTrainer();
-        // A third run trains 5x the epochs, to show how the fixed costs dilute in a longer sweep.
         var quickSpec = load.Spec!;
         var longer = quickSpec with { Name = "bench-quick-long", Training = quickSpec.Training with { Epochs = quickSpec.Training.Epochs * 5 } };
         string[] names = ["bench-quick-cold", "bench-quick-warm", "bench-quick-long"];
         string[] suffixes = ["", "_warm", "_long"];
-        var (sweepWalls, output) = await RunSweepsAsync(silos: 1, slots: 1, timed,
-            [quickSpec with { Name = names[0] }, quickSpec with { Name = names[1] }, longer], TimeSpan.FromSeconds(1));
-        for (int i = 0; i < names.Length; i++)
+        string output = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
+        var embedded = new EmbeddedClusterFactory { ConfigureSilo = silo => silo.Services.AddSingleton<ITrialTrainer>(timed) };
+        var starting = Clock.Now;
+        await using (var session = await embedded.StartAsync(CancellationToken.None))
         {
-            string suffix = suffixes[i];
-            var (submitted, done) = sweepWalls[i];
-            double wall = (done - submitted).TotalSeconds;
-            var spans = timed.Spans(names[i]);
-            double inTrainer = spans.Sum(s => (s.End - s.Begin).TotalSeconds);
-            report($"quick_sweep_wall_s{suffix}", wall);
-            report($"quick_trainer_s{suffix}", inTrainer);
-            report($"orleans_fraction_of_sweep_time{suffix}", (wall - inTrainer) / wall);
-            // Where the rest goes: before the first trial trains, between trials (one slot, so the device
-            // idles), and after the last one (final files, state, the status poll seeing it done).
-            report($"quick_start_ms{suffix}", (spans[0].Begin - submitted).TotalMilliseconds);
-            report($"quick_handoff_ms_per_trial{suffix}",
-                spans.Zip(spans.Skip(1), (a, b) => (b.Begin - a.End).TotalMilliseconds).Average());
-            report($"quick_finish_ms{suffix}", (done - spans[^1].End).TotalMilliseconds);
+            // Not sweep time, but shown: the silo's start includes its warm-up (SiloWarmup).
+            report("embedded_silo_start_ms", (Clock.Now - starting).TotalMilliseconds);
+            var sweepWalls = await RunSweepsAsync(session.Client,
+                [quickSpec with { Name = names[0], OutputDirectory = output }, quickSpec with { Name = names[1], OutputDirectory = output }, longer with { OutputDirectory = output }]);
+            for (int i = 0; i < names.Length; i++)
+            {
+                string suffix = suffixes[i];
+                var (submitted, done) = sweepWalls[i];
+                double wall = (done - submitted).TotalSeconds;
+                var spans = timed.Spans(names[i]);
+                double inTrainer = spans.Sum(s => (s.End - s.Begin).TotalSeconds);
+                report($"quick_sweep_wall_s{suffix}", wall);
+                report($"quick_trainer_s{suffix}", inTrainer);
+                report($"orleans_fraction_of_sweep_time{suffix}", (wall - inTrainer) / wall);
+                // Where the rest goes: before the first trial trains, between trials (one slot, so the device
+                // idles), and after the last one (its outcome, the final files).
+                report($"quick_start_ms{suffix}", (spans[0].Begin - submitted).TotalMilliseconds);
+                report($"quick_handoff_ms_per_trial{suffix}",
+                    spans.Zip(spans.Skip(1), (a, b) => (b.Begin - a.End).TotalMilliseconds).Average());
+                report($"quick_finish_ms{suffix}", (done - spans[^1].End).TotalMilliseconds);
+            }
         }
         Directory.Delete(output, recursive: true);
 
@@ -92,14 +105,15 @@ internal static class ClusterBenchmarks
         Measurement = new MeasurementSpec { PaperPairs = 0, PerSampleM = 0 },
     };
 
-    /// <summary>Runs the sweeps one after another on one cluster; returns when each was submitted and seen done.</summary>
-    static async Task<(List<(DateTime Submitted, DateTime Done)> Walls, string Output)> RunSweepsAsync(int silos, int slots, ITrialTrainer trainer, SweepSpec[] specs, TimeSpan dispatchInterval)
+    /// <summary>Three loopback silos of a test cluster, for the dispatch benchmark.</summary>
+    static async Task<List<(DateTime Submitted, DateTime Done)>> RunOnTestClusterAsync(int silos, int slots, ITrialTrainer trainer, SweepSpec spec)
     {
-        string output = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddOrleansConfusion(o => { o.CpuSlots = slots; o.GpuSlots = 0; o.DispatchInterval = dispatchInterval; o.ReportInterval = dispatchInterval; });
+            // Default timings (1 s ticks): trials are dispatched as outcomes arrive, not per tick, and a shorter
+            // tick would only add state saves of the whole plan (measured: 3-6 ms per trial at 50 ms ticks).
+            silo.AddOrleansConfusion(o => { o.CpuSlots = slots; o.GpuSlots = 0; });
             silo.AddMemoryGrainStorage(StorageNames.Sweeps);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(trainer);
@@ -107,19 +121,38 @@ internal static class ClusterBenchmarks
         builder.ConfigureClient(client => client.AddOrleansConfusionClient());
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
+        string output = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
+        try
+        {
+            return await RunSweepsAsync(cluster.Client, [spec with { OutputDirectory = output }]);
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
 
+    /// <summary>
+    /// Runs the sweeps one after another; returns when each was submitted and when its output was final
+    /// (the coordinator's FinishedAt: both Parquet files written). How soon a client then notices is its
+    /// own polling interval, not the cluster's work, so it is not counted.
+    /// </summary>
+    static async Task<List<(DateTime Submitted, DateTime Done)>> RunSweepsAsync(IGrainFactory grains, SweepSpec[] specs)
+    {
         var walls = new List<(DateTime, DateTime)>();
         foreach (var spec in specs)
         {
-            var coordinator = cluster.Client.GetGrain<ISweepCoordinatorGrain>(spec.Name);
+            var coordinator = grains.GetGrain<ISweepCoordinatorGrain>(spec.Name);
             var submitted = Clock.Now;
-            await coordinator.SubmitAsync(spec with { OutputDirectory = output });
-            // Poll often: the polling interval is counted as overhead.
-            while ((await coordinator.GetStatusAsync()).State == SweepState.Running)
-                await Task.Delay(1);
-            walls.Add((submitted, Clock.Now));
+            await coordinator.SubmitAsync(spec);
+            SweepStatus status;
+            while ((status = await coordinator.GetStatusAsync()).State == SweepState.Running)
+                await Task.Delay(PollInterval);
+            if (status.State != SweepState.Completed || status.FinishedAt is not { } finished)
+                throw new InvalidOperationException($"sweep {spec.Name} ended {status.State}");
+            walls.Add((submitted, finished.UtcDateTime));
         }
-        return (walls, output);
+        return walls;
     }
 
     sealed class NoOpTrainer : ITrialTrainer
@@ -147,10 +180,9 @@ internal static class ClusterBenchmarks
         }
     }
 
-    /// <summary>One monotonic clock for the bench and the trainer, as DateTime for easy differences.</summary>
+    /// <summary>The coordinator's clock (FinishedAt is UTC wall time), shared by the bench and the trainer.</summary>
     static class Clock
     {
-        static readonly long Origin = Stopwatch.GetTimestamp();
-        public static DateTime Now => DateTime.UnixEpoch + Stopwatch.GetElapsedTime(Origin);
+        public static DateTime Now => DateTime.UtcNow;
     }
 }

@@ -16,16 +16,24 @@ namespace OrleansConfusion.Cli.Hosting;
 /// </summary>
 public sealed class EmbeddedClusterFactory : IEmbeddedClusterFactory
 {
+    /// <summary>Applied after the defaults (the bench times the trainer through it); null for none.</summary>
+    public Action<ISiloBuilder>? ConfigureSilo { get; init; }
+
     public async Task<ClusterSession> StartAsync(CancellationToken cancellationToken)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         int siloPort = FreePort(), gatewayPort = FreePort();
-        builder.UseOrleans(silo => silo
-            .UseLocalhostClustering(siloPort, gatewayPort, serviceId: "orleansconfusion-embedded", clusterId: $"run-{Environment.ProcessId}")
-            .AddMemoryGrainStorage("sweeps")
-            .UseInMemoryReminderService()
-            .AddOrleansConfusion());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: "orleansconfusion-embedded", clusterId: $"run-{Environment.ProcessId}")
+                // One storage grain, not the default ten: one process has nothing to spread, and the silo's
+                // warm-up then activates the one every sweep uses.
+                .AddMemoryGrainStorage(StorageNames.Sweeps, o => o.NumStorageGrains = 1)
+                .UseInMemoryReminderService()
+                .AddOrleansConfusion();
+            ConfigureSilo?.Invoke(silo);
+        });
         var host = builder.Build();
         try
         {
