@@ -85,13 +85,16 @@ public sealed class SweepCoordinatorGrain(
         S.StartedAt ??= DateTimeOffset.UtcNow;
         S.FinishedAt = null;
         await SaveAsync();
-        // Not awaited: the reminder only matters if this activation is lost, and dispatch need not wait for
-        // the reminder table (milliseconds, more on a fresh silo). Each timer tick retries until it is in.
-        _ = EnsureWatchdogAsync();
         StartTimer();
         logger.LogInformation("Sweep {Sweep}: {Trials} trials ({Finished} already finished, {Rejected} grid points rejected), output {Output}",
             SweepId, plan.Trials.Count, alreadyFinished, plan.Rejected.Count, directory);
-        await DriveAsync();
+        // The plan is stored; dispatch before anything else this call does. The dispatch itself (attempts,
+        // Running) is stored at the next tick, as after an outcome: a restart before it re-sends the same
+        // starts, which a trial grain still training takes as a re-drive of itself.
+        await DriveAsync(save: false);
+        // Not awaited: the reminder only matters if this activation is lost, and nothing need wait for the
+        // reminder table (milliseconds, more on a fresh silo). Each timer tick retries until it is in.
+        if (S.State == SweepState.Running) _ = EnsureWatchdogAsync();
         return new SweepSubmission
         {
             SweepId = SweepId,
@@ -200,9 +203,9 @@ public sealed class SweepCoordinatorGrain(
     {
         if (S.State == SweepState.Running)
         {
-            if (save) _ = EnsureWatchdogAsync();
             _dirty |= Watchdog();
             _dirty |= Dispatch();
+            if (save) _ = EnsureWatchdogAsync();
             if (save && _dirty) await SaveAsync();
             await CompleteIfDoneAsync();
         }

@@ -181,12 +181,14 @@ public sealed class TrialGrain(
         logger.LogInformation("Trial {Trial} attempt {Attempt} {State} after {Steps} steps; resumed from step {Resumed}",
             spec.GrainKey, outcome.Attempt, outcome.State, outcome.Steps, outcome.ResumedFromStep?.ToString() ?? "none (from scratch)");
         state.State = new TrialGrainState { Spec = spec, Attempt = _attempt, State = outcome.State, Outcome = outcome };
-        // The outcome write and the report run side by side: until the write lands, this activation
-        // still holds the outcome in memory and re-sends it if asked again.
-        var persisted = TryPersistAsync();
         _timer?.Dispose();
         _timer = null;
-        if (!await RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome"))
+        // The report and the outcome write run side by side, the report sent first: the coordinator is
+        // waiting for it. Until the write lands, this activation still holds the outcome in memory and
+        // re-sends it if asked again.
+        var reported = RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome");
+        var persisted = TryPersistAsync();
+        if (!await reported)
             logger.LogWarning("Trial {Trial} could not deliver its outcome; leaving it to the watchdog", spec.GrainKey);
         await persisted;
     }

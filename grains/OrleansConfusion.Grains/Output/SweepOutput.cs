@@ -124,10 +124,13 @@ public sealed class SweepOutput
             if (ids.Contains(row.TrialId)) measurements.TryAdd((row.TrialId, row.Step), row);
         var metrics = measurements.Values.OrderBy(r => r.TrialId, StringComparer.Ordinal).ThenBy(r => r.Step).ToList();
         var rows = trials.OrderBy(t => t.Trial.TrialId, StringComparer.Ordinal).Select(t => TrialParquetRow.From(t.Trial, t.Outcome)).ToList();
-        // Independent files: write them side by side (off the caller's scheduler) rather than one after the other.
-        await Task.WhenAll(
-            Task.Run(() => ParquetFiles.WriteAtomicAsync(MetricsPath, metrics, cancellationToken), cancellationToken),
-            Task.Run(() => ParquetFiles.WriteAtomicAsync(TrialsPath, rows, cancellationToken), cancellationToken));
+        // Independent files, written side by side: the metrics file on the thread pool, the small trials file
+        // on this thread. PreferFairness puts the metrics write on the pool's global queue; on this thread's
+        // local queue (Task.Run's default from a pool thread) it often waited until the trials file was done.
+        var writeMetrics = Task.Factory.StartNew(() => ParquetFiles.WriteAtomicAsync(MetricsPath, metrics, cancellationToken),
+            cancellationToken, TaskCreationOptions.PreferFairness, TaskScheduler.Default).Unwrap();
+        var writeTrials = ParquetFiles.WriteAtomicAsync(TrialsPath, rows, cancellationToken);
+        await Task.WhenAll(writeMetrics, writeTrials);
     }
 
     void Cache(List<MeasurementParquetRow> rows)
