@@ -134,7 +134,11 @@ public sealed class SweepCoordinatorGrain(
         {
             // A trial the watchdog re-queued but that is alive after all goes back to Running, not twice.
             record.State = TrialState.Running;
-            record.WaitingForSlot = status.State == TrialState.Queued;
+            // A silo trains at most its slots. A prefetched trial that says it trains on a silo this coordinator
+            // still sees full took the slot of one whose outcome is on its way: it counts as waiting until that
+            // outcome lands (PromoteWaiting), so the status never shows a silo over its slots.
+            bool training = status.State != TrialState.Queued;
+            record.WaitingForSlot = !training || (record.WaitingForSlot && TrainingOn(status.Silo, except: record) >= SlotsOf(status.Silo));
             record.Status = status;
             record.Silo = status.Silo;
             record.LastReportAt = DateTimeOffset.UtcNow;
@@ -147,6 +151,7 @@ public sealed class SweepCoordinatorGrain(
         if (lastRows.Length > 0) await ReportMeasurementsAsync(outcome.TrialId, outcome.Attempt, lastRows);
         if (S.Spec is null || !S.Trials.TryGetValue(outcome.TrialId, out var record) || record.IsTerminal) return;
         await FinishAsync(record, outcome);
+        PromoteWaiting(record.Silo);
         _dirty = true;
         await DriveAsync(save: false);
     }
@@ -273,6 +278,26 @@ public sealed class SweepCoordinatorGrain(
         }
         return changed;
     }
+
+    /// <summary>Trials on <paramref name="silo"/> that said they train and wait only for an outcome to land take its free slots.</summary>
+    void PromoteWaiting(string? silo)
+    {
+        if (silo is null) return;
+        var held = S.Trials.Values
+            .Where(r => r.State == TrialState.Running && r.WaitingForSlot && r.Silo == silo && r.Status?.State == TrialState.Running)
+            .OrderBy(r => r.LastReportAt);
+        foreach (var record in held)
+        {
+            if (TrainingOn(silo, except: record) >= SlotsOf(silo)) break;
+            record.WaitingForSlot = false;
+        }
+    }
+
+    int TrainingOn(string? silo, TrialRecord except) =>
+        S.Trials.Values.Count(r => r != except && r.State == TrialState.Running && !r.WaitingForSlot && r.Silo == silo);
+
+    /// <summary>A silo not (or no longer) in the membership holds nothing back.</summary>
+    int SlotsOf(string? silo) => cluster.ActiveSilos().FirstOrDefault(s => s.Name == silo)?.Slots ?? int.MaxValue;
 
     /// <summary>Not awaited by the dispatch loop, so a slow silo never blocks the coordinator; failures re-queue.</summary>
     async Task StartTrialAsync(TrialRecord record, int attempt, SiloAddress hint)

@@ -103,6 +103,67 @@ public sealed class SweepTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_prefetched_trial_that_reports_training_before_the_outcome_it_replaces_is_not_counted_over_the_slots()
+    {
+        // On a silo, a slot thread starts the prefetched trial the moment the previous one returns, so that
+        // trial's first "training" report can reach the coordinator before the previous trial's outcome.
+        // Sent here by hand, for a trial still waiting behind full slots, to make the race deterministic.
+        string name = Specs.UniqueName("handoff");
+        TrainingTracker.Register(name, new FakeBehavior(100, TimeSpan.FromMilliseconds(200)));
+        var spec = Specs.Fake(name, fixture.OutputRoot, widths: 5, seeds: 2);
+        var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+        await sweep.SubmitAsync(spec);
+        int totalSlots = fixture.Cluster.Silos.Where(s => s.IsActive).Sum(s => ClusterFixture.SlotsBySilo[s.Name]);
+        try
+        {
+            // A trial waiting behind a full silo, and one the coordinator counts as training there. Until the
+            // first reports arrive, the coordinator's guess of which prefetched trial got the slot may be wrong.
+            var (waiting, replaced) = await FindWaitingBehindFullSiloAsync(sweep, spec, totalSlots);
+
+            await sweep.ReportProgressAsync(waiting with { State = TrialState.Running });
+            var after = await sweep.GetStatusAsync();
+            Assert.Equal(totalSlots, after.Running);
+            Assert.Equal(after.Total, after.Queued + after.Running + after.Finished);
+            Assert.DoesNotContain(after.ActiveTrials, t => t.TrialId == waiting.TrialId);
+
+            // The outcome it was waiting for lands (sent by hand too): it takes the freed slot at once. The
+            // report goes again just before, as the trial's own timer may have said "queued" since.
+            var outcome = new TrialOutcome
+            {
+                TrialId = replaced.TrialId, State = TrialState.Completed, Attempt = replaced.Attempt, Silo = replaced.Silo, FinishedAt = DateTimeOffset.UtcNow,
+            };
+            await sweep.ReportProgressAsync(waiting with { State = TrialState.Running });
+            await sweep.ReportOutcomeAsync(outcome, []);
+            var promoted = await sweep.GetStatusAsync();
+            Assert.Equal(1, promoted.Completed);
+            Assert.Equal(totalSlots, promoted.Running);
+            Assert.Contains(promoted.ActiveTrials, t => t.TrialId == waiting.TrialId);
+        }
+        finally
+        {
+            await sweep.CancelAsync();
+        }
+    }
+
+    async Task<(TrialStatus Waiting, TrialStatus Training)> FindWaitingBehindFullSiloAsync(ISweepCoordinatorGrain sweep, SweepSpec spec, int totalSlots)
+    {
+        var trials = SweepPlanner.Plan(spec).Trials;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var status = await sweep.GetStatusAsync();
+            var grains = await Task.WhenAll(trials.Select(t => fixture.Client.GetGrain<ITrialGrain>(t.GrainKey).GetStatusAsync()));
+            var active = status.ActiveTrials.Select(t => t.TrialId).ToHashSet();
+            var training = grains.Where(g => g.State == TrialState.Running && active.Contains(g.TrialId)).ToList();
+            var waiting = grains.FirstOrDefault(g => g is { State: TrialState.Queued, Attempt: > 0 } && !active.Contains(g.TrialId)
+                && training.Any(t => t.Silo == g.Silo));
+            if (status.Running == totalSlots && waiting is not null) return (waiting, training.First(t => t.Silo == waiting.Silo));
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("no trial waited behind a full silo the coordinator saw as full");
+    }
+
+    [Fact]
     public async Task Max_concurrent_trials_limits_the_sweep()
     {
         string name = Specs.UniqueName("limit");
