@@ -12,45 +12,31 @@ public sealed class FinalFilesTests
     [Fact]
     public async Task Cached_uncached_and_reloaded_outputs_write_the_same_metrics()
     {
-        string root = Directory.CreateTempSubdirectory("oc-final").FullName;
-        try
-        {
-            var cached = await WriteAsync(Path.Combine(root, "cached"), rowCacheLimit: 50_000, reloadBeforeFinal: false);
-            var overflowed = await WriteAsync(Path.Combine(root, "overflowed"), rowCacheLimit: 5, reloadBeforeFinal: false);
-            var reloaded = await WriteAsync(Path.Combine(root, "reloaded"), rowCacheLimit: 50_000, reloadBeforeFinal: true);
+        using var root = new TempDirectory("oc-final");
+        var cached = await WriteAsync(Path.Combine(root.Path, "cached"), rowCacheLimit: 50_000, reloadBeforeFinal: false);
+        var overflowed = await WriteAsync(Path.Combine(root.Path, "overflowed"), rowCacheLimit: 5, reloadBeforeFinal: false);
+        var reloaded = await WriteAsync(Path.Combine(root.Path, "reloaded"), rowCacheLimit: 50_000, reloadBeforeFinal: true);
 
-            Assert.Equal(3 * 4, cached.Count);
-            Assert.Equal(cached, overflowed);
-            Assert.Equal(cached, reloaded);
-            // One row per (trial, step), ordered by trial then step.
-            Assert.Equal(cached.OrderBy(r => r.TrialId, StringComparer.Ordinal).ThenBy(r => r.Step), cached);
-            Assert.Equal(cached.Count, cached.Distinct().Count());
-        }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-        }
+        Assert.Equal(3 * 4, cached.Count);
+        Assert.Equal(cached, overflowed);
+        Assert.Equal(cached, reloaded);
+        // One row per (trial, step), ordered by trial then step.
+        Assert.Equal(cached.OrderBy(r => r.TrialId, StringComparer.Ordinal).ThenBy(r => r.Step), cached);
+        Assert.Equal(cached.Count, cached.Distinct().Count());
     }
 
     [Fact]
     public async Task An_output_that_never_loaded_finishes_from_the_journal_on_disk()
     {
-        string dir = Directory.CreateTempSubdirectory("oc-final-unloaded").FullName;
-        try
-        {
-            var writer = new SweepOutput(dir, NullLogger.Instance);
-            await writer.LoadAsync();
-            var finished = await OutputWarmup.JournalSampleTrialsAsync(writer, trials: 2, rowsPerTrial: 3);
+        using var dir = new TempDirectory("oc-final-unloaded");
+        var writer = new SweepOutput(dir.Path, NullLogger.Instance);
+        await writer.LoadAsync();
+        var finished = await OutputWarmup.JournalSampleTrialsAsync(writer, trials: 2, rowsPerTrial: 3);
 
-            await new SweepOutput(dir, NullLogger.Instance).WriteFinalAsync(finished);
+        await new SweepOutput(dir.Path, NullLogger.Instance).WriteFinalAsync(finished);
 
-            var rows = await ParquetFiles.ReadAsync<MeasurementParquetRow>(Path.Combine(dir, "metrics.parquet"));
-            Assert.Equal(6, rows.Count);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var rows = await ParquetFiles.ReadAsync<MeasurementParquetRow>(Path.Combine(dir.Path, "metrics.parquet"));
+        Assert.Equal(6, rows.Count);
     }
 
     /// <summary>Three trials of four rows, the second batch of each re-sent once (a retried delivery).</summary>
