@@ -52,7 +52,8 @@ public sealed class SweepCoordinatorGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.SetSweepCounts(SweepId, null);
-        await _finalSave.WaitAsync(cancellationToken);
+        try { await _finalSave.WaitAsync(cancellationToken); }
+        catch (OperationCanceledException) { logger.LogWarning("Sweep {Sweep}: deactivated before its final state was stored; its next activation finishes it again", SweepId); }
     }
 
     public async Task<SweepSubmission> SubmitAsync(SweepSpec spec)
@@ -63,6 +64,7 @@ public sealed class SweepCoordinatorGrain(
             throw new ArgumentException($"sweep spec '{spec.Name}' is invalid:{Environment.NewLine} - {string.Join(Environment.NewLine + " - ", plan.Errors)}");
         if (spec.Name != SweepId)
             throw new ArgumentException($"spec name '{spec.Name}' does not match the coordinator's sweep id '{SweepId}'");
+
         string directory = sinkOptions.Value.SweepDirectory(spec.OutputDirectory, spec.Name);
         if (_output is null || _output.Directory != directory) await OpenOutputAsync(directory, CancellationToken.None);
         else await _output.LoadAsync();

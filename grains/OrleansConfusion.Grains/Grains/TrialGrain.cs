@@ -10,11 +10,11 @@ using OrleansConfusion.Grains.Abstractions;
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// Trains one trial on its silo. StartAsync starts one worker and returns; the worker queues the
-/// trial for a silo-local slot (a prefetched trial may wait behind another), where it trains on a slot
-/// thread and writes measurements to a channel. An interleaving timer drains the channel and reports rows and status
-/// to the coordinator; when the worker ends, the wrapper resumes on the grain scheduler and reports the
-/// outcome together with the rows not yet sent.
+/// Trains one trial on its silo. StartAsync starts one worker and returns; the worker queues the trial
+/// for a silo-local slot (a prefetched trial may wait behind another), where it trains on a slot thread
+/// and writes measurements to a channel. An interleaving timer drains the channel and reports rows and
+/// status to the coordinator; when the worker ends, the wrapper resumes on the grain scheduler and
+/// reports the outcome together with the rows not yet sent.
 /// </summary>
 [TrainingPlacement]
 public sealed class TrialGrain(
