@@ -123,6 +123,7 @@ public sealed class SweepCoordinatorGrain(
 
     public async Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows)
     {
+        ThrowIfUnknown();
         if (_output is null || !S.Trials.TryGetValue(trialId, out var record)) return;
         // Rows of any attempt are real measurements of the same deterministic trial; the sink drops repeated steps.
         await _output.AppendMeasurementsAsync(record.Spec, rows);
@@ -150,6 +151,7 @@ public sealed class SweepCoordinatorGrain(
 
     public async Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows)
     {
+        ThrowIfUnknown();
         if (lastRows.Length > 0) await ReportMeasurementsAsync(outcome.TrialId, outcome.Attempt, lastRows);
         if (S.Spec is null || !S.Trials.TryGetValue(outcome.TrialId, out var record) || record.IsTerminal) return;
         await FinishAsync(record, outcome);
@@ -168,6 +170,17 @@ public sealed class SweepCoordinatorGrain(
         _watchdogRegistered = true;
         StartTimer();
         await DriveAsync();
+    }
+
+    /// <summary>
+    /// A trial reports to a coordinator with no sweep only when the sweep's state was lost (memory storage on
+    /// a silo that died). Refused rather than acknowledged and dropped: the trial keeps its rows and outcome
+    /// and sends them again once the spec is resubmitted.
+    /// </summary>
+    void ThrowIfUnknown()
+    {
+        if (S.Spec is null)
+            throw new InvalidOperationException($"sweep '{SweepId}' is not known to its coordinator (its state was lost); resubmit the spec to resume it");
     }
 
     /// <summary>Keeps the finished; re-queues the rest (failed and cancelled trials run again on resubmit).</summary>

@@ -164,6 +164,19 @@ public sealed class SweepTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_coordinator_that_lost_its_sweep_refuses_rows_instead_of_dropping_them()
+    {
+        // A trial only treats rows as delivered when the call succeeds; it keeps refused ones for later.
+        var ghost = fixture.Client.GetGrain<ISweepCoordinatorGrain>(Specs.UniqueName("ghost"));
+        var row = new MeasurementRow { TrialId = "t", Step = 0 };
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ghost.ReportMeasurementsAsync("t", 1, [row]));
+        Assert.Contains("resubmit", refused.Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            ghost.ReportOutcomeAsync(new TrialOutcome { TrialId = "t", State = TrialState.Completed, Attempt = 1 }, [row]));
+        Assert.Equal(SweepState.NotFound, (await ghost.GetStatusAsync()).State);
+    }
+
+    [Fact]
     public async Task Max_concurrent_trials_limits_the_sweep()
     {
         string name = Specs.UniqueName("limit");
