@@ -153,7 +153,7 @@ public sealed class SweepCoordinatorGrain(
     {
         ThrowIfUnknown();
         if (lastRows.Length > 0) await ReportMeasurementsAsync(outcome.TrialId, outcome.Attempt, lastRows);
-        if (S.Spec is null || !S.Trials.TryGetValue(outcome.TrialId, out var record) || record.IsTerminal) return;
+        if (!S.Trials.TryGetValue(outcome.TrialId, out var record) || record.IsTerminal) return;
         await FinishAsync(record, outcome);
         PromoteWaiting(record.Silo);
         _dirty = true;
