@@ -13,7 +13,7 @@ public sealed class CliInterruptTests : IDisposable
     const string SweepName = "e2e-interrupt";
     static readonly int[] Widths = [8, 12, 16, 20, 24, 32];
 
-    readonly TempDirectory _dir = new("interrupt");
+    readonly TempDirectory _dir = new("oc-e2e-interrupt-");
 
     [Fact]
     public async Task Ctrl_c_cancels_and_rerunning_resumes_without_duplicate_rows()

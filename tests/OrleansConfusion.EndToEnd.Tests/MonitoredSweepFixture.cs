@@ -12,7 +12,7 @@ public sealed class MonitoredSweepFixture : IAsyncLifetime
     public const string SweepName = "e2e-prometheus";
     public static readonly int[] Widths = [8, 16, 32];
 
-    readonly TempDirectory _dir = new("monitored");
+    readonly TempDirectory _dir = new("oc-e2e-monitored-");
     readonly HashSet<string> _scrapedNames = new(StringComparer.Ordinal);
 
     public SiloProcess Silo { get; private set; } = null!;

@@ -13,7 +13,7 @@ public sealed class RedisClusterTests : IDisposable
     const string SweepName = "e2e-redis-kill";
     static readonly int[] Widths = [8, 16, 32, 64];
 
-    readonly TempDirectory _dir = new("redis");
+    readonly TempDirectory _dir = new("oc-e2e-redis-");
     readonly List<IDisposable> _processes = [];
 
     [Fact]

@@ -8,7 +8,7 @@ public sealed class PrometheusServer : IDisposable
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
     readonly ManagedProcess _process;
-    readonly TempDirectory _dir = new("prometheus");
+    readonly TempDirectory _dir = new("oc-e2e-prometheus-");
 
     PrometheusServer(IEnumerable<string> targets)
     {

@@ -66,31 +66,24 @@ public sealed class TrialRunnerTests
     [Fact]
     public void ResumesFromCheckpointToTheSameResult()
     {
-        string dir = Directory.CreateTempSubdirectory("oc-ckpt").FullName;
-        try
-        {
-            string path = Path.Combine(dir, "trial.safetensors");
-            var config = Sphere(epochs: 4, seed: 9);
-            var (straight, straightRecords) = Run(config);
+        using var dir = new TempDirectory("oc-ckpt");
+        string path = dir.Combine("trial.safetensors");
+        var config = Sphere(epochs: 4, seed: 9);
+        var (straight, straightRecords) = Run(config);
 
-            using var cts = new CancellationTokenSource();
-            var (first, firstRecords) = Run(config, path, cts.Token, r => { if (r.Epoch == 2) cts.Cancel(); });
-            Assert.Equal(TrialOutcomeStatus.Cancelled, first.Status);
-            Assert.True(File.Exists(path));
+        using var cts = new CancellationTokenSource();
+        var (first, firstRecords) = Run(config, path, cts.Token, r => { if (r.Epoch == 2) cts.Cancel(); });
+        Assert.Equal(TrialOutcomeStatus.Cancelled, first.Status);
+        Assert.True(File.Exists(path));
 
-            var (resumed, resumedRecords) = Run(config, path);
-            Assert.True(resumed.Resumed);
-            Assert.Equal(TrialOutcomeStatus.Completed, resumed.Status);
-            Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 6);
-            // No step is reported twice across the two attempts.
-            var steps = firstRecords.Concat(resumedRecords).Select(r => r.Step).ToList();
-            Assert.Equal(steps.Distinct().Count(), steps.Count);
-            Assert.Equal(straightRecords.Select(r => r.Step), steps);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var (resumed, resumedRecords) = Run(config, path);
+        Assert.True(resumed.Resumed);
+        Assert.Equal(TrialOutcomeStatus.Completed, resumed.Status);
+        Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 6);
+        // No step is reported twice across the two attempts.
+        var steps = firstRecords.Concat(resumedRecords).Select(r => r.Step).ToList();
+        Assert.Equal(steps.Distinct().Count(), steps.Count);
+        Assert.Equal(straightRecords.Select(r => r.Step), steps);
     }
 
     [Theory]
@@ -100,26 +93,19 @@ public sealed class TrialRunnerTests
     [InlineData(8L, new long[] { 0, 8, 16, 24, 32 }, -1L)] // it holds less than either: start over
     public void ResumesOnlyFromACheckpointWhoseRowsTheCallerHolds(long resumeThrough, long[] expectedSteps, long expectedFrom)
     {
-        string dir = Directory.CreateTempSubdirectory("oc-ckpt").FullName;
-        try
-        {
-            string path = Path.Combine(dir, "trial.safetensors");
-            var config = Sphere(epochs: 4, seed: 9);
-            var (straight, _) = Run(config);
-            using var cts = new CancellationTokenSource();
-            Run(config, path, cts.Token, r => { if (r.Epoch == 3) cts.Cancel(); });
-            Assert.True(File.Exists(TrialCheckpoint.PreviousPath(path)));
+        using var dir = new TempDirectory("oc-ckpt");
+        string path = dir.Combine("trial.safetensors");
+        var config = Sphere(epochs: 4, seed: 9);
+        var (straight, _) = Run(config);
+        using var cts = new CancellationTokenSource();
+        Run(config, path, cts.Token, r => { if (r.Epoch == 3) cts.Cancel(); });
+        Assert.True(File.Exists(TrialCheckpoint.PreviousPath(path)));
 
-            var (resumed, records) = Run(config, path, resumeThrough: resumeThrough);
-            Assert.Equal(expectedFrom < 0 ? null : expectedFrom, resumed.ResumedFromStep);
-            Assert.Equal(expectedSteps, records.Select(r => r.Step));
-            Assert.Equal(TrialOutcomeStatus.Completed, resumed.Status);
-            Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 6);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var (resumed, records) = Run(config, path, resumeThrough: resumeThrough);
+        Assert.Equal(expectedFrom < 0 ? null : expectedFrom, resumed.ResumedFromStep);
+        Assert.Equal(expectedSteps, records.Select(r => r.Step));
+        Assert.Equal(TrialOutcomeStatus.Completed, resumed.Status);
+        Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 6);
     }
 
     [Fact]

@@ -24,6 +24,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>Training slots of the silos active now.</summary>
+    public int ActiveSlots => Cluster.Silos.Where(s => s.IsActive).Sum(s => SlotsBySilo[s.Name]);
+
     public string OutputRoot { get; } = Path.Combine(Path.GetTempPath(), "orleansconfusion-grains-tests", Guid.NewGuid().ToString("N"));
 
     public async Task InitializeAsync()

@@ -88,7 +88,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         await Poll.UntilAsync(sweep, s => { seen.Add(s); return s.State == SweepState.Completed; }, TimeSpan.FromSeconds(60), "the sweep to complete");
 
         var tracker = TrainingTracker.For(name);
-        int totalSlots = fixture.Cluster.Silos.Where(s => s.IsActive).Sum(s => ClusterFixture.SlotsBySilo[s.Name]);
+        int totalSlots = fixture.ActiveSlots;
         Assert.InRange(tracker.MaxRunning, 1, totalSlots);
         // Trials prefetched onto a full silo wait there for a slot; the status counts them as queued, not running.
         Assert.All(seen, s =>
@@ -113,7 +113,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         var spec = Specs.Fake(name, fixture.OutputRoot, widths: 5, seeds: 2);
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
         await sweep.SubmitAsync(spec);
-        int totalSlots = fixture.Cluster.Silos.Where(s => s.IsActive).Sum(s => ClusterFixture.SlotsBySilo[s.Name]);
+        int totalSlots = fixture.ActiveSlots;
         try
         {
             // A trial waiting behind a full silo, and one the coordinator counts as training there. Until the
