@@ -1,6 +1,5 @@
 using System.Net;
 using Orleans.Configuration;
-using Orleans.Storage;
 using OrleansConfusion.Grains;
 using StackExchange.Redis;
 
@@ -48,14 +47,8 @@ public static class SiloBuilderExtensions
 
                 var redis = ConfigurationOptions.Parse(redisConnectionString);
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone())
-                    .AddRedisGrainStorage(StorageNames.Sweeps, o => o.Configure<Orleans.Serialization.Serializer>((storage, serializer) =>
-                    {
-                        storage.ConfigurationOptions = redis.Clone();
-                        // Orleans' own codec, not the default JSON one: that JSON leaves out values equal to
-                        // default(T), and a wire record whose initialiser differs (EachEpoch = true, Bias = true)
-                        // would read back changed: a re-driven trial trained with each_epoch on.
-                        storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-                    }))
+                    // Grain state goes through Orleans' own codec (AddOrleansConfusion makes it the default).
+                    .AddRedisGrainStorage(StorageNames.Sweeps, o => o.ConfigurationOptions = redis.Clone())
                     .UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
 
                 // In Kubernetes, UseKubernetesHosting advertises the pod IP instead.

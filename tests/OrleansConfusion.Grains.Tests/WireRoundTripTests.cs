@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Serialization;
 using OrleansConfusion.Grains.Abstractions;
 
@@ -17,22 +20,50 @@ public sealed class WireRoundTripTests
         return serializer.Deserialize<T>(serializer.SerializeToArray(value))!;
     }
 
+    internal static readonly TrialSpec Sample = new()
+    {
+        Model = new ModelSpec { Bias = false, InitScale = 0.5 },
+        Measurement = new MeasurementSpec { EachEpoch = false, PaperPairs = 0, PerSampleM = 0 },
+        Training = new TrainingSpec { Epochs = 0, Steps = 600, BatchSize = 32 },
+        Dataset = new DatasetSpec { Name = "sphere", SphereLabels = "random" },
+    };
+
     [Fact]
     public void Values_equal_to_their_types_default_survive_where_the_initialiser_differs()
     {
-        var spec = new TrialSpec
-        {
-            Model = new ModelSpec { Bias = false, InitScale = 0.5 },
-            Measurement = new MeasurementSpec { EachEpoch = false, PaperPairs = 0, PerSampleM = 0 },
-            Training = new TrainingSpec { Epochs = 0, Steps = 600, BatchSize = 32 },
-            Dataset = new DatasetSpec { Name = "sphere", SphereLabels = "random" },
-        };
-        var back = RoundTrip(spec);
+        var back = RoundTrip(Sample);
         Assert.False(back.Model.Bias);
         Assert.False(back.Measurement.EachEpoch);
         Assert.Equal(0, back.Measurement.PaperPairs);
         Assert.Equal(0, back.Measurement.PerSampleM);
         Assert.Equal(0, back.Training.Epochs);
         Assert.Equal(600, back.Training.Steps);
+    }
+}
+
+/// <summary>Grain state takes the same care: Orleans' default storage serializer (JSON) left such values out.</summary>
+public sealed class GrainStateRoundTripTests
+{
+    /// <summary>A silo as the embedded and localhost hosts build it, not started.</summary>
+    static IHost BuildSilo()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo => silo.UseLocalhostClustering().AddMemoryGrainStorage(StorageNames.Sweeps).AddOrleansConfusion());
+        return builder.Build();
+    }
+
+    [Fact]
+    public void A_silos_sweep_storage_keeps_values_equal_to_their_types_default()
+    {
+        using var host = BuildSilo();
+        var storage = host.Services.GetRequiredService<IOptionsMonitor<MemoryGrainStorageOptions>>().Get(StorageNames.Sweeps).GrainStorageSerializer!;
+
+        var state = new SweepCoordinatorState { Trials = { ["t"] = new TrialRecord { Spec = WireRoundTripTests.Sample } } };
+        var back = storage.Deserialize<SweepCoordinatorState>(storage.Serialize(state))!.Trials["t"].Spec;
+
+        Assert.False(back.Measurement.EachEpoch);
+        Assert.False(back.Model.Bias);
+        Assert.Equal(0, back.Measurement.PaperPairs);
+        Assert.Equal(0, back.Training.Epochs);
     }
 }
