@@ -66,4 +66,11 @@ public sealed class GrainStateRoundTripTests
         Assert.Equal(0, back.Measurement.PaperPairs);
         Assert.Equal(0, back.Training.Epochs);
     }
+
+    [Fact]
+    public void The_state_warm_up_runs_on_a_silos_services()
+    {
+        using var host = BuildSilo();
+        StateWarmup.Run(host.Services);
+    }
 }

@@ -7,12 +7,13 @@ namespace OrleansConfusion.Grains;
 
 /// <summary>
 /// Pays a silo's first-use costs while it starts, not on the first sweep it serves: the output writers
-/// (<see cref="OutputWarmup"/>) and the first activation of each grain type on this silo (JIT of the
-/// activation path, grain storage, placement, the grains' services). The grains are only asked for their
+/// (<see cref="OutputWarmup"/>), the planner and grain-state codec (<see cref="StateWarmup"/>) and the
+/// first activation of each grain type on this silo (JIT of the activation path, grain storage, placement,
+/// the grains' services). The grains are only asked for their
 /// status under a key no spec can name, so storage is read, never written. A silo start waits for it
 /// (an Orleans startup task), bounded by <see cref="Limit"/>; a failure is only logged.
 /// </summary>
-internal sealed class SiloWarmup(IGrainFactory grains, ILocalSiloDetails silo, SiloTrainingCapacity capacity, ILogger<SiloWarmup> logger) : IStartupTask
+internal sealed class SiloWarmup(IServiceProvider services, IGrainFactory grains, ILocalSiloDetails silo, SiloTrainingCapacity capacity, ILogger<SiloWarmup> logger) : IStartupTask
 {
     /// <summary>Spec names start with a letter or digit, so no sweep or trial has a key starting with this.</summary>
     internal const string KeyPrefix = "~warm-up/";
@@ -27,7 +28,7 @@ internal sealed class SiloWarmup(IGrainFactory grains, ILocalSiloDetails silo, S
         var clock = Stopwatch.StartNew();
         try
         {
-            await Task.WhenAll(OutputWarmup.RunAsync(Root, logger, cancellationToken), ActivateGrainsAsync())
+            await Task.WhenAll(OutputWarmup.RunAsync(Root, logger, cancellationToken), ActivateGrainsAsync(), Task.Run(() => StateWarmup.Run(services), cancellationToken))
                 .WaitAsync(Limit, cancellationToken);
             logger.LogDebug("Silo warm-up took {Milliseconds:0} ms", clock.Elapsed.TotalMilliseconds);
         }
