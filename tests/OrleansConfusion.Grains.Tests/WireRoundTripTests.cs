@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Persistence;
+using Orleans.Storage;
 using Orleans.Serialization;
 using OrleansConfusion.Grains.Abstractions;
 
@@ -44,19 +46,30 @@ public sealed class WireRoundTripTests
 /// <summary>Grain state takes the same care: Orleans' default storage serializer (JSON) left such values out.</summary>
 public sealed class GrainStateRoundTripTests
 {
-    /// <summary>A silo as the embedded and localhost hosts build it, not started.</summary>
-    static IHost BuildSilo()
+    /// <summary>A silo as the hosts build it, with memory or Redis sweep storage; built, not started.</summary>
+    static IHost BuildSilo(string storage)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.UseOrleans(silo => silo.UseLocalhostClustering().AddMemoryGrainStorage(StorageNames.Sweeps).AddOrleansConfusion());
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering().AddOrleansConfusion();
+            if (storage == "memory") silo.AddMemoryGrainStorage(StorageNames.Sweeps);
+            else silo.AddRedisGrainStorage(StorageNames.Sweeps, o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse("localhost:6379"));
+        });
         return builder.Build();
     }
 
-    [Fact]
-    public void A_silos_sweep_storage_keeps_values_equal_to_their_types_default()
+    static IGrainStorageSerializer SweepStorageSerializer(IHost host, string storage) => storage == "memory"
+        ? host.Services.GetRequiredService<IOptionsMonitor<MemoryGrainStorageOptions>>().Get(StorageNames.Sweeps).GrainStorageSerializer!
+        : host.Services.GetRequiredService<IOptionsMonitor<RedisStorageOptions>>().Get(StorageNames.Sweeps).GrainStorageSerializer!;
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("redis")]
+    public void A_silos_sweep_storage_keeps_values_equal_to_their_types_default(string kind)
     {
-        using var host = BuildSilo();
-        var storage = host.Services.GetRequiredService<IOptionsMonitor<MemoryGrainStorageOptions>>().Get(StorageNames.Sweeps).GrainStorageSerializer!;
+        using var host = BuildSilo(kind);
+        var storage = SweepStorageSerializer(host, kind);
 
         var state = new SweepCoordinatorState { Trials = { ["t"] = new TrialRecord { Spec = WireRoundTripTests.Sample } } };
         var back = storage.Deserialize<SweepCoordinatorState>(storage.Serialize(state))!.Trials["t"].Spec;
@@ -70,7 +83,7 @@ public sealed class GrainStateRoundTripTests
     [Fact]
     public void The_state_warm_up_runs_on_a_silos_services()
     {
-        using var host = BuildSilo();
+        using var host = BuildSilo("memory");
         StateWarmup.Run(host.Services);
     }
 }
