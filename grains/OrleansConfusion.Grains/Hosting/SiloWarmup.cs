@@ -9,9 +9,9 @@ namespace OrleansConfusion.Grains;
 /// Pays a silo's first-use costs while it starts, not on the first sweep it serves: the output writers
 /// (<see cref="OutputWarmup"/>), the planner and grain-state codec (<see cref="StateWarmup"/>) and the
 /// first activation of each grain type on this silo (JIT of the activation path, grain storage, placement,
-/// the grains' services). The grains are only asked for their
-/// status under a key no spec can name, so storage is read, never written. A silo start waits for it
-/// (an Orleans startup task), bounded by <see cref="Limit"/>; a failure is only logged.
+/// the grains' services). The grains are only asked for their status under a key no spec can name, so
+/// storage is read, never written. A silo start waits for it (an Orleans startup task), bounded by
+/// <see cref="Limit"/>; a failure is only logged.
 /// </summary>
 internal sealed class SiloWarmup(IServiceProvider services, IGrainFactory grains, ILocalSiloDetails silo, SiloTrainingCapacity capacity, ILogger<SiloWarmup> logger) : IStartupTask
 {
