@@ -52,39 +52,24 @@ public static class SafeTensorsFile
     public static Dictionary<string, string> ReadMetadata(string path)
     {
         using var stream = File.OpenRead(path);
-        Span<byte> length = stackalloc byte[8];
-        stream.ReadExactly(length);
-        long headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(length);
-        if (headerLength <= 0 || 8 + headerLength > stream.Length)
-            throw new InvalidDataException($"{path}: header length {headerLength} does not fit a file of {stream.Length} bytes");
-        byte[] header = new byte[headerLength];
+        Span<byte> prefix = stackalloc byte[8];
+        int read = stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+        byte[] header = new byte[HeaderLength(path, prefix[..read], stream.Length)];
         stream.ReadExactly(header);
-        var metadata = new Dictionary<string, string>();
-        if (JsonNode.Parse(header)?["__metadata__"] is JsonObject meta)
-            foreach (var (k, v) in meta) metadata[k] = v?.GetValue<string>() ?? "";
-        return metadata;
+        return Metadata(JsonNode.Parse(header)?["__metadata__"]);
     }
 
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) Load(string path)
     {
         byte[] file = File.ReadAllBytes(path);
-        if (file.Length < 8) throw new InvalidDataException($"{path}: not a safetensors file (shorter than its header length)");
-        long headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(file);
-        if (headerLength <= 0 || 8 + headerLength > file.Length)
-            throw new InvalidDataException($"{path}: header length {headerLength} does not fit a file of {file.Length} bytes");
+        long headerLength = HeaderLength(path, file, file.Length);
         var header = JsonNode.Parse(Encoding.UTF8.GetString(file, 8, (int)headerLength))?.AsObject()
             ?? throw new InvalidDataException($"{path}: empty header");
-        var metadata = new Dictionary<string, string>();
         var tensors = new Dictionary<string, Tensor>();
         long dataStart = 8 + headerLength;
         foreach (var (name, node) in header)
         {
-            if (node is null) continue;
-            if (name == "__metadata__")
-            {
-                foreach (var (k, v) in node.AsObject()) metadata[k] = v?.GetValue<string>() ?? "";
-                continue;
-            }
+            if (node is null || name == "__metadata__") continue;
             string dtype = node["dtype"]!.GetValue<string>();
             long[] shape = node["shape"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
             var offsets = node["data_offsets"]!.AsArray().Select(s => s!.GetValue<long>()).ToArray();
@@ -99,7 +84,25 @@ public static class SafeTensorsFile
                 _ => throw new InvalidDataException($"{path}: tensor {name} has unsupported dtype {dtype}"),
             };
         }
-        return (tensors, metadata);
+        return (tensors, Metadata(header["__metadata__"]));
+    }
+
+    /// <summary>The header's length from a file's first 8 bytes (<paramref name="prefix"/>), checked against the file's.</summary>
+    static long HeaderLength(string path, ReadOnlySpan<byte> prefix, long fileLength)
+    {
+        if (prefix.Length < 8) throw new InvalidDataException($"{path}: not a safetensors file (shorter than its header length)");
+        long headerLength = (long)BinaryPrimitives.ReadUInt64LittleEndian(prefix);
+        if (headerLength <= 0 || 8 + headerLength > fileLength)
+            throw new InvalidDataException($"{path}: header length {headerLength} does not fit a file of {fileLength} bytes");
+        return headerLength;
+    }
+
+    static Dictionary<string, string> Metadata(JsonNode? metadata)
+    {
+        var values = new Dictionary<string, string>();
+        if (metadata is JsonObject entries)
+            foreach (var (k, v) in entries) values[k] = v?.GetValue<string>() ?? "";
+        return values;
     }
 
     static T[] MemoryMarshalCast<T>(ReadOnlySpan<byte> bytes) where T : struct =>

@@ -51,5 +51,16 @@ public sealed class TrialCheckpointTests : IDisposable
         Assert.Equal("orleansconfusion-trial-checkpoint-v1", meta["format"]);
     }
 
+    [Fact]
+    public void A_file_shorter_than_the_header_length_is_named_as_not_safetensors()
+    {
+        string file = System.IO.Path.Combine(_dir, "short.safetensors");
+        File.WriteAllText(file, "abc");
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.ReadMetadata(file));
+        Assert.Contains("short.safetensors: not a safetensors file", e.Message);
+        e = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Load(file));
+        Assert.Contains("short.safetensors: not a safetensors file", e.Message);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
