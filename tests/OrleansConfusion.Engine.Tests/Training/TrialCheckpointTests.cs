@@ -1,4 +1,5 @@
 using OrleansConfusion.Engine.Training;
+using OrleansConfusion.Tests;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -7,9 +8,9 @@ namespace OrleansConfusion.Engine.Tests.Training;
 /// <summary>Which checkpoints are kept, and which one a resume picks, when the caller lags behind the rows.</summary>
 public sealed class TrialCheckpointTests : IDisposable
 {
-    readonly string _dir = Directory.CreateTempSubdirectory("oc-ckpt-rotation").FullName;
+    readonly TempDirectory _dir = new("oc-ckpt-rotation");
 
-    string Path => System.IO.Path.Combine(_dir, "trial.safetensors");
+    string Path => _dir.Combine("trial.safetensors");
 
     /// <summary>A checkpoint after <paramref name="step"/> steps that measured at that step; the weights hold the step too.</summary>
     void Save(long step, long delivered)
@@ -54,13 +55,12 @@ public sealed class TrialCheckpointTests : IDisposable
     [Fact]
     public void A_file_shorter_than_the_header_length_is_named_as_not_safetensors()
     {
-        string file = System.IO.Path.Combine(_dir, "short.safetensors");
-        File.WriteAllText(file, "abc");
+        string file = _dir.Write("short.safetensors", "abc");
         var e = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.ReadMetadata(file));
         Assert.Contains("short.safetensors: not a safetensors file", e.Message);
         e = Assert.Throws<InvalidDataException>(() => SafeTensorsFile.Load(file));
         Assert.Contains("short.safetensors: not a safetensors file", e.Message);
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 }
