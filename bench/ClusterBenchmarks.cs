@@ -54,15 +54,14 @@ internal static class ClusterBenchmarks
         var longer = quickSpec with { Name = "bench-quick-long", Training = quickSpec.Training with { Epochs = quickSpec.Training.Epochs * 5 } };
         string[] names = ["bench-quick-cold", "bench-quick-warm", "bench-quick-long"];
         string[] suffixes = ["", "_warm", "_long"];
-        string output = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
         var embedded = new EmbeddedClusterFactory { ConfigureSilo = silo => silo.Services.AddSingleton<ITrialTrainer>(timed) };
         var starting = Clock.Now;
         await using (var session = await embedded.StartAsync(CancellationToken.None))
         {
             // Not sweep time, but shown: the silo's start includes its warm-up (SiloWarmup).
             report("embedded_silo_start_ms", (Clock.Now - starting).TotalMilliseconds);
-            var sweepWalls = await RunSweepsAsync(session.Client,
-                [quickSpec with { Name = names[0], OutputDirectory = output }, quickSpec with { Name = names[1], OutputDirectory = output }, longer with { OutputDirectory = output }]);
+            var sweepWalls = await InTempFolderAsync(output => RunSweepsAsync(session.Client,
+                [quickSpec with { Name = names[0], OutputDirectory = output }, quickSpec with { Name = names[1], OutputDirectory = output }, longer with { OutputDirectory = output }]));
             for (int i = 0; i < names.Length; i++)
             {
                 string suffix = suffixes[i];
@@ -81,31 +80,22 @@ internal static class ClusterBenchmarks
                 report($"quick_finish_ms{suffix}", (done - spans[^1].End).TotalMilliseconds);
             }
         }
-        Directory.Delete(output, recursive: true);
     }
 
     /// <summary>
     /// SweepOutput.WriteFinalAsync (trials.parquet + metrics.parquet) for a sweep of quick.yaml's size, on
     /// its second call: the first pays first-use costs, as a silo's warm-up does.
     /// </summary>
-    static async Task<double> FinalFilesMillisecondsAsync(int trials, int rowsPerTrial)
+    static Task<double> FinalFilesMillisecondsAsync(int trials, int rowsPerTrial) => InTempFolderAsync(async directory =>
     {
-        string directory = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
-        try
-        {
-            var output = new SweepOutput(directory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            await output.LoadAsync();
-            var finished = await OutputWarmup.JournalSampleTrialsAsync(output, trials, rowsPerTrial);
-            await output.WriteFinalAsync(finished);
-            var clock = Stopwatch.StartNew();
-            await output.WriteFinalAsync(finished);
-            return clock.Elapsed.TotalMilliseconds;
-        }
-        finally
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+        var output = new SweepOutput(directory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await output.LoadAsync();
+        var finished = await OutputWarmup.JournalSampleTrialsAsync(output, trials, rowsPerTrial);
+        await output.WriteFinalAsync(finished);
+        var clock = Stopwatch.StartNew();
+        await output.WriteFinalAsync(finished);
+        return clock.Elapsed.TotalMilliseconds;
+    });
 
     static SweepSpec NoOpSpec(int trials) => new()
     {
@@ -130,14 +120,20 @@ internal static class ClusterBenchmarks
         builder.ConfigureClient(client => client.AddOrleansConfusionClient());
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
-        string output = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
+        return await InTempFolderAsync(output => RunSweepsAsync(cluster.Client, [spec with { OutputDirectory = output }]));
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a fresh folder under the temp folder, removed afterwards, also on failure.</summary>
+    static async Task<T> InTempFolderAsync<T>(Func<string, Task<T>> work)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
         try
         {
-            return await RunSweepsAsync(cluster.Client, [spec with { OutputDirectory = output }]);
+            return await work(folder);
         }
         finally
         {
-            Directory.Delete(output, recursive: true);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
 
@@ -173,7 +169,7 @@ internal static class ClusterBenchmarks
     /// <summary>The real trainer, timed from the moment the grain hands it the trial to its result.</summary>
     sealed class TimedTrainer : ITrialTrainer
     {
-        private readonly DatasetCache _datasets = new();
+        private readonly TorchTrialTrainer _real = new(new DatasetCache(), Microsoft.Extensions.Options.Options.Create(new TorchRuntimeOptions()));
         private readonly System.Collections.Concurrent.ConcurrentQueue<(string Sweep, DateTime Begin, DateTime End)> _spans = new();
 
         /// <summary>One sweep's trainer calls, in start order.</summary>
@@ -183,7 +179,7 @@ internal static class ClusterBenchmarks
         public TrialResult Train(TrialSpec spec, TrialTrainingContext context)
         {
             var begin = Clock.Now;
-            var result = new TorchTrialTrainer(_datasets, Microsoft.Extensions.Options.Options.Create(new TorchRuntimeOptions())).Train(spec, context);
+            var result = _real.Train(spec, context);
             _spans.Enqueue((spec.SweepId, begin, Clock.Now));
             return result;
         }
