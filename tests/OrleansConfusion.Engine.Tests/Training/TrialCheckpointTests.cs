@@ -1,5 +1,4 @@
 using OrleansConfusion.Engine.Training;
-using OrleansConfusion.Tests;
 using TorchSharp;
 using static TorchSharp.torch;
 
