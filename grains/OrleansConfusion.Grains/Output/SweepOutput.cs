@@ -58,8 +58,6 @@ public sealed class SweepOutput
     /// <summary>Outcomes found on disk or written by this instance, by trial id.</summary>
     public IReadOnlyDictionary<string, TrialOutcome> Outcomes => _outcomes;
 
-    public bool HasStep(string trialId, long step) => _delivered.TryGetValue(trialId, out var s) && s.Contains(step);
-
     /// <summary>
     /// The trial's highest delivered step, or -1. Every attempt delivers its rows in step order and
     /// resumes only from a checkpoint at or before this step, so every scheduled step up to it is here.
