@@ -16,7 +16,8 @@ if (only == "quick-sweeps")
     await ClusterBenchmarks.RunQuickSweepsAsync(Report, RepoRoot());
     return;
 }
-Console.WriteLine($"# cores: {Environment.ProcessorCount}, torch threads: {TorchSharp.torch.get_num_threads()}, quick: {quick}");
+Console.WriteLine($"# cores: {Environment.ProcessorCount}, torch threads: {TorchSharp.torch.get_num_threads()}, " +
+    $"oneDNN ISA cap: {OrleansConfusion.Engine.Configuration.OneDnnIsaCap.Applied ?? "none"}, quick: {quick}");
 // The cluster first: its quick.yaml child process then runs while this one is idle.
 if (only is null or "cluster") await ClusterBenchmarks.RunAsync(Report, quick, RunQuickSweepsProcessAsync);
 if (only is null or "engine") EngineBenchmarks.Run(Report, quick);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using OrleansConfusion.Engine.Configuration;
 using OrleansConfusion.Grains;
 using OrleansConfusion.Silo;
 
@@ -18,6 +19,8 @@ builder.UseOrleans(silo => silo
     .AddOrleansConfusion());
 
 var app = builder.Build();
+if (OneDnnIsaCap.Applied is { } isa)
+    app.Logger.LogInformation("CPU convolutions: oneDNN capped at {Isa} on this AVX-512 host (its AVX-512 kernels returned wrong gradients here; see README). Set {Variable} to choose yourself", isa, OneDnnIsaCap.Variable);
 
 app.MapPrometheusScrapingEndpoint();
 // Liveness runs no checks: a lost Redis must not restart every silo at once.
