@@ -18,7 +18,9 @@ namespace OrleansConfusion.Engine.Configuration;
 /// oneDNN reads the variable once, when it makes its first primitive. So this runs when the engine assembly
 /// loads (a module initializer), before any engine code can build a model. It sets the variable in the
 /// native environment, because .NET's own setter on Linux changes only the managed copy, which libtorch
-/// never sees.
+/// never sees. setenv is not safe against a concurrent getenv in general. Usually this is the process's first
+/// setenv (the .NET runtime never calls it), so glibc copies the initial environment into a new array and frees
+/// nothing. A reader on another thread sees either array.
 /// </remarks>
 public static class OneDnnIsaCap
 {
