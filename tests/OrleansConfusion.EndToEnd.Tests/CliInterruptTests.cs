@@ -13,12 +13,17 @@ public sealed class CliInterruptTests : IDisposable
     const string SweepName = "e2e-interrupt";
     static readonly int[] Widths = [8, 12, 16, 20, 24, 32];
 
+    // Long enough in steps that the trials after the first still train when the interrupt lands, even on
+    // a fast machine (600 steps took 0.2 s on one); the interrupt follows the first outcome within 50 ms.
+    const int Steps = 3000;
+    const int MeasureEvery = 500;
+
     readonly TempDirectory _dir = new("oc-e2e-interrupt-");
 
     [Fact]
     public async Task Ctrl_c_cancels_and_rerunning_resumes_without_duplicate_rows()
     {
-        string spec = SweepSpecs.Write(_dir.Path, SweepName, Widths);
+        string spec = SweepSpecs.Write(_dir.Path, SweepName, Widths, Steps, MeasureEvery);
         string output = Path.Combine(_dir.Path, "runs");
         string sweepDir = Path.Combine(output, SweepName);
 
@@ -30,7 +35,7 @@ public sealed class CliInterruptTests : IDisposable
             {
                 Assert.False(run.HasExited, $"run ended before it could be interrupted\n{run.Tail()}");
                 Assert.True(DateTime.UtcNow < deadline, $"no trial finished within 3 minutes\n{run.Tail()}");
-                await Task.Delay(200);
+                await Task.Delay(50);
             }
             run.Interrupt();
             int exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(1));
@@ -47,7 +52,7 @@ public sealed class CliInterruptTests : IDisposable
         Assert.Contains($"{completedBefore} already finished", again);
 
         Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
-        long perTrial = SweepSpecs.StepsPerTrial / SweepSpecs.MeasureEvery + 1;
+        long perTrial = Steps / MeasureEvery + 1;
         Assert.Equal(Widths.Length * perTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
         Assert.Equal(Widths.Length * perTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
     }

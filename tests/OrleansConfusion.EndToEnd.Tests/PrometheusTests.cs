@@ -24,14 +24,24 @@ public sealed class PrometheusTests(MonitoredSweepFixture sweep)
         Assert.True(Assert.Single(steps).Value >= sweep.Trials * Infrastructure.SweepSpecs.StepsPerTrial);
     }
 
+    /// <summary>The live sweep's trial was running when Prometheus scraped these (the fixture cancels it only after).</summary>
     [Fact]
     public async Task Confusion_gauge_had_a_cosine_value()
     {
         var series = await sweep.Prometheus.QueryAsync(
-            $"max_over_time(orleansconfusion_trial_min_cosine{{sweep=\"{MonitoredSweepFixture.SweepName}\"}}[5m])");
+            $"max_over_time(orleansconfusion_trial_min_cosine{{sweep=\"{MonitoredSweepFixture.LiveSweepName}\"}}[5m])");
 
         Assert.True(series.Count > 0, "Prometheus never saw orleansconfusion_trial_min_cosine.\n" + sweep.Prometheus.Tail());
         Assert.All(series, s => Assert.InRange(s.Value, -1.0, 1.0));
-        Assert.All(series, s => Assert.Contains("width", s.Labels.Keys));
+        Assert.All(series, s => Assert.Equal("16", s.Labels["width"]));
+
+        var eta = await sweep.Prometheus.QueryAsync($"max_over_time(orleansconfusion_trial_eta{{sweep=\"{MonitoredSweepFixture.LiveSweepName}\"}}[5m])");
+        Assert.True(Assert.Single(eta).Value >= 0, "η is a bound on negative inner products, never below 0");
+
+        // It ended by the cancel, not by running out of steps: it was training while it was scraped.
+        var cancelled = await sweep.Prometheus.QueryAsync(
+            $"max_over_time(orleansconfusion_trials_finished_total{{sweep=\"{MonitoredSweepFixture.LiveSweepName}\",state=\"cancelled\"}}[5m])");
+        Assert.True(cancelled.Count == 1 && cancelled[0].Value == 1,
+            $"cancelled live trials: {string.Join(", ", cancelled.Select(c => c.Value))}, expected 1\n{sweep.LiveWatchOutput}");
     }
 }

@@ -13,6 +13,11 @@ public sealed class RedisClusterTests : IDisposable
     const string SweepName = "e2e-redis-kill";
     static readonly int[] Widths = [8, 16, 32, 64];
 
+    // Long enough in steps that even a fast machine trains each trial over many 100 ms reports, so the
+    // victim below is found inside its window on any machine (600 steps took 0.2 s on a fast one).
+    const int Steps = 3000;
+    const int MeasureEvery = 250;
+
     readonly TempDirectory _dir = new("oc-e2e-redis-");
     readonly List<IDisposable> _processes = [];
 
@@ -27,7 +32,7 @@ public sealed class RedisClusterTests : IDisposable
             // treat a trial as stale after 10 s without progress.
             ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
             // Frequent reports: the victim is picked from the step counter, which moves at each report.
-            ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.200",
+            ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.100",
             ["Silo__Membership__ProbeTimeout"] = "00:00:02",
             ["Silo__Membership__NumMissedProbesLimit"] = "2",
         };
@@ -36,7 +41,7 @@ public sealed class RedisClusterTests : IDisposable
 
         var cluster = $"redis://127.0.0.1:{redis.Port}";
         var output = Path.Combine(_dir.Path, "runs");
-        await CliRunner.RunOkAsync(TimeSpan.FromMinutes(1), "submit", SweepSpecs.Write(_dir.Path, SweepName, Widths), "--cluster", cluster, "--out", output);
+        await CliRunner.RunOkAsync(TimeSpan.FromMinutes(1), "submit", SweepSpecs.Write(_dir.Path, SweepName, Widths, Steps, MeasureEvery), "--cluster", cluster, "--out", output);
 
         var victim = await FirstTrainingSiloAsync(silos, TimeSpan.FromMinutes(2));
         victim.Kill();
@@ -73,9 +78,9 @@ public sealed class RedisClusterTests : IDisposable
         // Every trial measured on the same schedule, up to its last step: nothing lost on the killed silo.
         var schedules = Text(db, $"SELECT string_agg(trial_id || ': ' || steps, '\n') FROM (SELECT trial_id, string_agg(step::VARCHAR, ',' ORDER BY step) AS steps FROM read_parquet('{metrics}') GROUP BY ALL)");
         var stepsPerTrial = Scalar(db, $"SELECT count(DISTINCT step) FROM read_parquet('{metrics}')");
-        Assert.True(stepsPerTrial >= SweepSpecs.StepsPerTrial / SweepSpecs.MeasureEvery, $"only {stepsPerTrial} measurement steps:\n{schedules}");
+        Assert.True(stepsPerTrial >= Steps / MeasureEvery, $"only {stepsPerTrial} measurement steps:\n{schedules}");
         Assert.True(Widths.Length * stepsPerTrial == Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"), $"trials measured at different steps:\n{schedules}");
-        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM (SELECT trial_id FROM read_parquet('{metrics}') GROUP BY ALL HAVING max(step) = {SweepSpecs.StepsPerTrial})"));
+        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM (SELECT trial_id FROM read_parquet('{metrics}') GROUP BY ALL HAVING max(step) = {Steps})"));
     }
 
     public void Dispose()
@@ -94,7 +99,7 @@ public sealed class RedisClusterTests : IDisposable
     /// <summary>
     /// A silo that is not coordinating the sweep and is well into its first trial. Its step counter has
     /// moved at two reports, so its first rows were delivered, and it is past the second measurement (step
-    /// 100, with epoch checkpoints every 16 steps), so a checkpoint taken after a delivered row exists. It is
+    /// <see cref="MeasureEvery"/>, with epoch checkpoints every 16 steps), so a checkpoint taken after a delivered row exists. It is
     /// below two thirds of the trial, so the trial cannot finish before the kill lands.
     /// </summary>
     static async Task<SiloProcess> FirstTrainingSiloAsync(IReadOnlyList<SiloProcess> silos, TimeSpan timeout)
@@ -111,7 +116,7 @@ public sealed class RedisClusterTests : IDisposable
                 var coordinating = scrape.Contains("orleansconfusion_trials{", StringComparison.Ordinal);
                 if (steps > lastSteps[silo]) moves[silo]++;
                 lastSteps[silo] = steps;
-                if (moves[silo] >= 2 && steps > SweepSpecs.MeasureEvery + 16 && steps < SweepSpecs.StepsPerTrial * 2 / 3 && !coordinating) return silo;
+                if (moves[silo] >= 2 && steps > MeasureEvery + 16 && steps < Steps * 2 / 3 && !coordinating) return silo;
             }
 
             await Task.Delay(50);

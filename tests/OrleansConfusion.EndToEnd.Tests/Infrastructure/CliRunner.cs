@@ -7,8 +7,6 @@ public static class CliRunner
     {
         using var process = new ManagedProcess("confusion " + string.Join(' ', args), "dotnet", [RepoPaths.CliDll, .. args]);
         var exitCode = await process.WaitForExitAsync(timeout);
-        // Let the asynchronous output readers drain.
-        await Task.Delay(100);
         return (exitCode, process.Tail(200));
     }
 

@@ -8,6 +8,10 @@ public sealed class ManagedProcess : IDisposable
 {
     readonly Process _process;
     readonly ConcurrentQueue<string> _output = new();
+    // Each stream's reader reports a null line at end of stream; a caller that wants the whole output
+    // waits for both instead of sleeping and hoping the readers caught up.
+    readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ManagedProcess(string name, string fileName, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, string? workingDirectory = null)
     {
@@ -22,8 +26,8 @@ public sealed class ManagedProcess : IDisposable
         foreach (var (key, value) in env ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         _process = new Process { StartInfo = start };
-        _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.OutputDataReceived += (_, e) => Keep(e.Data, _stdoutClosed);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data, _stderrClosed);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -42,12 +46,14 @@ public sealed class ManagedProcess : IDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>Waits for the process to exit and for its output to be read to the end.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
         try
         {
             await _process.WaitForExitAsync(cts.Token);
+            await Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task).WaitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
@@ -85,9 +91,13 @@ public sealed class ManagedProcess : IDisposable
         _process.Dispose();
     }
 
-    void Keep(string? line)
+    void Keep(string? line, TaskCompletionSource closed)
     {
-        if (line is null) return;
+        if (line is null)
+        {
+            closed.TrySetResult();
+            return;
+        }
         _output.Enqueue(line);
         while (_output.Count > 20_000) _output.TryDequeue(out _);
     }

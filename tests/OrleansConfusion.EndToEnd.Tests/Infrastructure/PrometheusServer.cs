@@ -3,15 +3,28 @@ using System.Text.Json;
 
 namespace OrleansConfusion.EndToEnd.Tests.Infrastructure;
 
-/// <summary>Debian's prometheus, scraping the given targets every second, on a free loopback port.</summary>
+/// <summary>
+/// Debian's prometheus, scraping the given targets every second, on a free loopback port.
+/// <para>
+/// Prometheus reports ready (<c>/-/ready</c>) before it scrapes anything: its discovery and scrape
+/// managers apply a new target set on a 5 s tick, so the first scrape of a static target came 5.2 s
+/// after "Server is ready" here (Prometheus 2.42). A test that starts work right after ready can see
+/// it end before the first scrape. So <see cref="StartAsync"/> returns only once every target has
+/// been scraped successfully, and <see cref="WaitForScrapeAfterAsync"/> waits for a scrape that
+/// started after a given moment: the samples of that scrape are in the database when it returns.
+/// </para>
+/// </summary>
 public sealed class PrometheusServer : IDisposable
 {
     static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    static readonly TimeSpan ScrapeWait = TimeSpan.FromSeconds(60);
     readonly ManagedProcess _process;
     readonly TempDirectory _dir = new("oc-e2e-prometheus-");
+    readonly int _targets;
 
-    PrometheusServer(IEnumerable<string> targets)
+    PrometheusServer(IReadOnlyCollection<string> targets)
     {
+        _targets = targets.Count;
         Port = FreePort.Next();
         var config = Path.Combine(_dir.Path, "prometheus.yml");
         File.WriteAllText(config, $"""
@@ -33,6 +46,7 @@ public sealed class PrometheusServer : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Starts Prometheus and returns once it has scraped every target successfully.</summary>
     public static async Task<PrometheusServer> StartAsync(params string[] targets)
     {
         var server = new PrometheusServer(targets);
@@ -42,7 +56,11 @@ public sealed class PrometheusServer : IDisposable
             try
             {
                 using var response = await Http.GetAsync($"http://127.0.0.1:{server.Port}/-/ready");
-                if (response.IsSuccessStatusCode) return server;
+                if (response.IsSuccessStatusCode)
+                {
+                    await server.WaitForScrapeAfterAsync(DateTimeOffset.UnixEpoch);
+                    return server;
+                }
             }
             catch (HttpRequestException)
             {
@@ -55,6 +73,41 @@ public sealed class PrometheusServer : IDisposable
         server.Dispose();
         Assert.Fail($"prometheus did not become ready.\n{server._process.Tail()}");
         return server;
+    }
+
+    /// <summary>
+    /// Waits until Prometheus holds, for every target, a successful scrape that started at or after
+    /// <paramref name="moment"/>. It reads the <c>up</c> series, which a scrape appends in the same
+    /// commit as the samples it scraped, so those samples are queryable once this returns.
+    /// </summary>
+    public async Task WaitForScrapeAfterAsync(DateTimeOffset moment)
+    {
+        var since = moment.ToUnixTimeMilliseconds() / 1000.0;
+        var query = $"count(timestamp(up == 1) >= {since.ToString("F3", CultureInfo.InvariantCulture)})";
+        var deadline = DateTimeOffset.UtcNow + ScrapeWait;
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            Assert.False(_process.HasExited, $"prometheus exited.\n{_process.Tail()}");
+            var result = await QueryAsync(query);
+            if (result.Count == 1 && result[0].Value >= _targets) return;
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"Prometheus had no successful scrape of all {_targets} target(s) after {moment:O} within {ScrapeWait.TotalSeconds} s.\n" +
+                    $"targets: {await Http.GetStringAsync($"http://127.0.0.1:{Port}/api/v1/targets")}\n{_process.Tail()}");
+    }
+
+    /// <summary>Polls an instant query until it returns at least one series; fails after <paramref name="timeout"/>.</summary>
+    public async Task<IReadOnlyList<(Dictionary<string, string> Labels, double Value)>> WaitForSeriesAsync(string promql, TimeSpan timeout, Func<string> explain)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var result = await QueryAsync(promql);
+            if (result.Count > 0) return result;
+            if (DateTimeOffset.UtcNow > deadline) Assert.Fail($"Prometheus held no series for {promql} within {timeout.TotalSeconds} s.\n{explain()}\n{_process.Tail()}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Runs an instant query; returns each series' labels and value.</summary>

@@ -6,7 +6,7 @@ public static class SweepSpecs
     public const int StepsPerTrial = 600;
     public const int MeasureEvery = 100;
 
-    public static string Write(string directory, string name, int[] widths)
+    public static string Write(string directory, string name, int[] widths, int steps = StepsPerTrial, int measureEvery = MeasureEvery)
     {
         var path = Path.Combine(directory, name + ".yaml");
         File.WriteAllText(path, $"""
@@ -26,9 +26,9 @@ public static class SweepSpecs
             training:
               lr: 0.05
               batch_size: 32
-              steps: {StepsPerTrial}
+              steps: {steps}
             measurement:
-              every_n_steps: {MeasureEvery}
+              every_n_steps: {measureEvery}
               each_epoch: false
               paper_pairs: 8
               paper_batch: 16
