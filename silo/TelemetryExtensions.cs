@@ -16,7 +16,11 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter(ConfusionMetrics.MeterName, OrleansMeter)
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter());
+                // No response cache (the exporter's default is 300 ms): a scrape must show the state at the moment it
+                // was made. With the cache, a Prometheus scrape that starts just after a sweep ends can be served the
+                // response of an earlier scrape and miss the last trials (seen: 2 of 3 completed). Collecting per
+                // scrape is cheap; Prometheus scrapes every few seconds.
+                .AddPrometheusExporter(options => options.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 }

@@ -99,7 +99,7 @@ public sealed class RedisClusterTests : IDisposable
     /// <summary>
     /// A silo that is not coordinating the sweep and is well into its first trial. Its step counter has
     /// moved at two reports, so its first rows were delivered, and it is past the second measurement (step
-    /// <see cref="MeasureEvery"/>, with epoch checkpoints every 16 steps), so a checkpoint taken after a delivered row exists. It is
+    /// <see cref="MeasureEvery"/>, with epoch checkpoints every <see cref="SweepSpecs.StepsPerEpoch"/> steps), so a checkpoint taken after a delivered row exists. It is
     /// below two thirds of the trial, so the trial cannot finish before the kill lands.
     /// </summary>
     static async Task<SiloProcess> FirstTrainingSiloAsync(IReadOnlyList<SiloProcess> silos, TimeSpan timeout)
@@ -116,7 +116,7 @@ public sealed class RedisClusterTests : IDisposable
                 var coordinating = scrape.Contains("orleansconfusion_trials{", StringComparison.Ordinal);
                 if (steps > lastSteps[silo]) moves[silo]++;
                 lastSteps[silo] = steps;
-                if (moves[silo] >= 2 && steps > MeasureEvery + 16 && steps < Steps * 2 / 3 && !coordinating) return silo;
+                if (moves[silo] >= 2 && steps > MeasureEvery + SweepSpecs.StepsPerEpoch && steps < Steps * 2 / 3 && !coordinating) return silo;
             }
 
             await Task.Delay(50);
