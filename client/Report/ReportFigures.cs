@@ -25,9 +25,12 @@ internal sealed class ReportFigures(SweepData data, string outputDirectory)
     public IReadOnlyList<ReportFigure> Figures => _figures;
     public IReadOnlyList<string> Notes => _notes;
 
-    string MinCosineLabel => data.MinCosineColumn == "paper_min_cosine"
-        ? "min pairwise cosine (paper protocol, mini-batch pairs)"
-        : "min pairwise cosine (per-sample)";
+    string MinCosineLabel => data.MinCosineColumn switch
+    {
+        "paper_allpairs_min_cosine" => "min pairwise cosine (paper protocol, all pairs of mini-batches)",
+        "paper_min_cosine" => "min pairwise cosine (paper protocol, mini-batch pairs)",
+        _ => "min pairwise cosine (per-sample)",
+    };
 
     public void DrawAll()
     {
@@ -160,7 +163,12 @@ internal sealed class ReportFigures(SweepData data, string outputDirectory)
             drawn++;
         }
         if (drawn == 0) return;
-        string source = data.HistogramColumn == "paper_histogram" ? "paper protocol" : "per-sample";
+        string source = data.HistogramColumn switch
+        {
+            "paper_allpairs_histogram" => "all-pairs paper protocol",
+            "paper_histogram" => "paper protocol",
+            _ => "per-sample",
+        };
         string held = slice.HeldFixed.Length > 0 ? slice.HeldFixed : "all other axes fixed";
         Finish(plot, file, $"Pairwise cosine density at the end of training, by {slice.Axis}",
             $"{held}; {source} histogram at the last measurement, mean density over seeds", "pairwise gradient cosine", "density",

@@ -50,7 +50,7 @@ internal sealed class SweepData
         trialsTable.Require("trials", RequiredTrialColumns);
         var metricsTable = await ReadAsync(metricsPath, cancellationToken);
         metricsTable.Require("metrics", RequiredMetricColumns);
-        metricsTable.RequireAny("metrics", "paper_min_cosine", "per_sample_min_cosine", "eta");
+        metricsTable.RequireAny("metrics", "paper_allpairs_min_cosine", "paper_min_cosine", "per_sample_min_cosine", "eta");
         metricsTable.RequireAny("metrics", "train_loss", "sgd_loss");
 
         if (trialsTable.Rows.Count == 0) throw new ReportInputException(trialsPath, "empty sweep: no trials");
@@ -70,12 +70,13 @@ internal sealed class SweepData
             throw new ReportInputException(trialsPath, "no completed trials to report (" +
                 string.Join(", ", excluded.GroupBy(t => t.Status).Select(g => $"{g.Count()} {g.Key}")) + ")");
 
-        string? minCosine = PickColumn(metricsTable, "paper_min_cosine", "per_sample_min_cosine");
-        string? histogram = PickColumn(metricsTable, "paper_histogram", "per_sample_histogram");
+        // The all-pairs protocol first where it ran: its minimum is over K(K-1)/2 pairs, not 100 draws.
+        string? minCosine = PickColumn(metricsTable, "paper_allpairs_min_cosine", "paper_min_cosine", "per_sample_min_cosine");
+        string? histogram = PickColumn(metricsTable, "paper_allpairs_histogram", "paper_histogram", "per_sample_histogram");
         string? loss = PickColumn(metricsTable, "train_loss", "sgd_loss");
         bool hasEta = PickColumn(metricsTable, "eta") is not null;
         // The per-sample cosine gets its own trend rows only when the minimum cosine is the paper protocol's.
-        bool perSampleCosine = minCosine == "paper_min_cosine" && PickColumn(metricsTable, "per_sample_min_cosine") is not null;
+        bool perSampleCosine = minCosine is not null && minCosine != "per_sample_min_cosine" && PickColumn(metricsTable, "per_sample_min_cosine") is not null;
         if (minCosine == "per_sample_min_cosine")
             notes.Add("No paper-protocol measurements: the minimum cosine and its density come from the per-sample measurement.");
 

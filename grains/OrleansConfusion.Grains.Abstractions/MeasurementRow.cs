@@ -41,4 +41,14 @@ public sealed record MeasurementRow
     [Id(29)] public double? GradNormMax { get; init; }
     [Id(30)] public double PerSampleSeconds { get; init; }
     [Id(31)] public DateTimeOffset RecordedAt { get; init; }
+
+    [Id(32)] public int? PaperAllPairsBatches { get; init; }
+    [Id(33)] public int? PaperAllPairsPairs { get; init; }
+    [Id(34)] public double? PaperAllPairsMinCosine { get; init; }
+    [Id(35)] public double? PaperAllPairsP05Cosine { get; init; }
+    [Id(36)] public double? PaperAllPairsMedianCosine { get; init; }
+    [Id(37)] public double? PaperAllPairsMeanCosine { get; init; }
+    [Id(38)] public double? PaperAllPairsFractionNegative { get; init; }
+    [Id(39)] public long[]? PaperAllPairsHistogram { get; init; }
+    [Id(40)] public double PaperAllPairsSeconds { get; init; }
 }

@@ -11,4 +11,5 @@ public sealed record MeasurementSpec
     [Id(4)] public int PerSampleM { get; init; } = 128;
     [Id(5)] public int EvalSubset { get; init; } = 1024;
     [Id(6)] public int HistogramBins { get; init; } = 20;
+    [Id(7)] public int PaperBatches { get; init; }
 }

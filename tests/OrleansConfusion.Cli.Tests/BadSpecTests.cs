@@ -27,6 +27,8 @@ public sealed class BadSpecTests
         { "batch size zero", Specs.TinyWith("batch_size: 16", "batch_size: 0"), "training.batch_size: must be >= 1 (got 0)", "13:15" },
         { "momentum out of range", Specs.TinyWith("lr: 0.1", "lr: 0.1\n  momentum: 1.5"), "training.momentum: must be in [0, 1)", "13:13" },
         { "per-sample m one", Specs.TinyWith("per_sample_m: 8", "per_sample_m: 1"), "measurement.per_sample_m: must be 0 (off) or >= 2", "18:17" },
+        { "all-pairs batches one", Specs.TinyWith("paper_batch: 8", "paper_batch: 8\n  paper_batches: 1"), "measurement.paper_batches: must be 0 (off) or >= 2", "18:18" },
+        { "all-pairs batches too many", Specs.TinyWith("paper_batch: 8", "paper_batch: 8\n  paper_batches: 5000"), "measurement.paper_batches", "18:18" },
         { "bad sweep name", Specs.TinyWith("name: tiny", "name: My Sweep"), "must be lower-case letters", "1:7" },
         { "sphere block on image data", Specs.TinyWith("name: sphere", "name: fashion-mnist"), "dataset.sphere: only used with dataset name 'sphere'", "4:11" },
         { "wrn depth not 6n+4 only", Specs.TinyWith("  name: sphere\n  sphere: {dimension: 8, train_samples: 64, test_samples: 32, classes: 3}", "  name: fashion-mnist\n  train_subset: 64")

@@ -8,6 +8,9 @@ public static class ConfigValidator
 {
     public static readonly IReadOnlyList<string> DatasetNames = ["fashion-mnist", "mnist", "cifar10", "sphere"];
 
+    /// <summary>K(K−1)/2 cosines are summarised in memory: 4096 gives 8.4 M of them (67 MB).</summary>
+    public const int MaxPaperBatches = 4096;
+
     public static IReadOnlyList<string> Validate(TrialConfig trial)
     {
         var errors = new List<string>();
@@ -48,8 +51,6 @@ public static class ConfigValidator
             errors.Add($"gaussian init needs init_scale (sigma) > 0 (got {m.InitScale})");
         if (m.Init == InitScheme.Orthogonal && !(m.InitScale > 0))
             errors.Add($"orthogonal init needs init_scale (gain) > 0 (got {m.InitScale})");
-        if (m.Architecture == Architecture.Mlp && m.BatchNorm)
-            errors.Add("batch_norm is supported for cnn and wrn only, not mlp");
         if (m.Architecture == Architecture.Cnn && m.Skip)
             errors.Add("skip connections are supported for wrn and mlp, not cnn");
         if (m.Architecture != Architecture.Mlp && m.Activation == Activation.Identity)
@@ -90,7 +91,9 @@ public static class ConfigValidator
     {
         if (m.EveryNSteps < 0) errors.Add($"measurement every_n_steps must be >= 0 (got {m.EveryNSteps})");
         if (m.PaperPairs < 0) errors.Add($"paper_pairs must be >= 0 (got {m.PaperPairs})");
-        if (m.PaperPairs > 0 && m.PaperBatch < 1) errors.Add($"paper_batch must be >= 1 (got {m.PaperBatch})");
+        if ((m.PaperPairs > 0 || m.PaperBatches > 0) && m.PaperBatch < 1) errors.Add($"paper_batch must be >= 1 (got {m.PaperBatch})");
+        if (m.PaperBatches is < 0 or 1 or > MaxPaperBatches)
+            errors.Add($"paper_batches must be 0 (off) or between 2 and {MaxPaperBatches} (got {m.PaperBatches})");
         if (m.PerSampleM == 1 || m.PerSampleM < 0) errors.Add($"per_sample_m must be 0 (off) or >= 2 (got {m.PerSampleM})");
         if (m.EvalSubset < 1) errors.Add($"eval subset must be >= 1 (got {m.EvalSubset})");
         if (m.HistogramBins < 1 || m.HistogramBins > 1000) errors.Add($"histogram bins must be in [1, 1000] (got {m.HistogramBins})");

@@ -12,7 +12,13 @@ public sealed record MeasurementConfig
     /// <summary>Paper protocol: number of random mini-batch pairs (0 disables it). The paper uses 100.</summary>
     public int PaperPairs { get; init; } = 100;
 
-    /// <summary>Paper protocol: mini-batch size. The paper uses 128.</summary>
+    /// <summary>
+    /// All-pairs paper protocol: K mini-batch gradients (of <see cref="PaperBatch"/> samples) and the cosines
+    /// of all K(K−1)/2 pairs of them (0 disables it). Runs beside <see cref="PaperPairs"/>.
+    /// </summary>
+    public int PaperBatches { get; init; }
+
+    /// <summary>Paper protocol (both forms): mini-batch size. The paper uses 128.</summary>
     public int PaperBatch { get; init; } = 128;
 
     /// <summary>Per-sample Gram: number of samples M (0 disables it).</summary>

@@ -14,7 +14,7 @@ public static class ModelFactory
             throw new ArgumentException($"{ConfigValidator.Name(config.Architecture)} needs image input [C, H, W], got [{string.Join(", ", sampleShape)}]");
         nn.Module<Tensor, Tensor> model = config.Architecture switch
         {
-            Architecture.Mlp => new Mlp(sampleShape.Aggregate(1L, (a, b) => a * b), config.Width, config.Depth, classes, config.Activation, config.Skip, config.Bias),
+            Architecture.Mlp => new Mlp(sampleShape.Aggregate(1L, (a, b) => a * b), config.Width, config.Depth, classes, config.Activation, config.Skip, config.Bias, config.BatchNorm),
             Architecture.Cnn => new PlainCnn(sampleShape, config.Width, config.Depth, classes, config.Activation, config.BatchNorm, config.Bias),
             Architecture.WideResNet => new WideResNet(sampleShape, config.Depth, config.Width, classes, config.Activation, config.BatchNorm, config.Skip, config.Bias),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Architecture, "unknown architecture"),

@@ -5,11 +5,8 @@ using static TorchSharp.torch;
 namespace OrleansConfusion.Engine.Models;
 
 /// <summary>
-/// Batch norm over channels whose affine parameters report their per-sample Gram.
-/// Batch norm couples the samples of a batch in train mode, so per-sample gradients are only
-/// defined in eval mode (running statistics); the engine measures confusion in eval mode for
-/// every model, with or without batch norm. There y = γ x̂ + β, so sample i's gradients are
-/// Σ_t d_it ⊙ x̂_it for γ and Σ_t d_it for β.
+/// Batch norm over image channels whose affine parameters report their per-sample Gram
+/// (<see cref="BatchNormGram"/>: eval mode only, because train mode couples the samples).
 /// </summary>
 public sealed class ProbedBatchNorm2d : nn.Module<Tensor, Tensor>, IPerSampleGradientLayer
 {
@@ -33,25 +30,14 @@ public sealed class ProbedBatchNorm2d : nn.Module<Tensor, Tensor>, IPerSampleGra
         {
             if (training)
                 throw new InvalidOperationException("per-sample gradients of batch norm are measured in eval mode only");
-            using (no_grad())
-            {
-                var mean = bn.running_mean!.view(1, -1, 1, 1);
-                var std = bn.running_var!.view(1, -1, 1, 1).add(bn.eps).sqrt();
-                _normalized = input.sub(mean).div_(std).detach();
-            }
+            _normalized = BatchNormGram.Normalized(input, bn.running_mean!, bn.running_var!, bn.eps);
             _output = output.alias();
         }
         return output;
     }
 
-    public void AddGram(Tensor outputGradient, Tensor gram)
-    {
-        using var scope = NewDisposeScope();
-        var xhat = _normalized ?? throw new InvalidOperationException("no recorded forward pass");
-        var gGamma = outputGradient.mul(xhat).sum([2, 3]);
-        var gBeta = outputGradient.sum([2, 3]);
-        gram.add_(gGamma.matmul(gGamma.t())).add_(gBeta.matmul(gBeta.t()));
-    }
+    public void AddGram(Tensor outputGradient, Tensor gram) =>
+        BatchNormGram.Add(outputGradient, _normalized ?? throw new InvalidOperationException("no recorded forward pass"), gram);
 
     public void ClearRecording() { _normalized = null; _output = null; }
 }

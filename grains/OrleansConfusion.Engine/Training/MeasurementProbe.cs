@@ -63,6 +63,17 @@ internal sealed class MeasurementProbe : IDisposable
             paperSeconds = clock.Elapsed.TotalSeconds;
         }
 
+        CosineStatistics? allPairs = null;
+        double allPairsSeconds = 0;
+        if (m.PaperBatches > 1 && double.IsFinite(trainLoss))
+        {
+            var clock = Stopwatch.StartNew();
+            // Its own generator stream (4), so turning it on leaves the random-pairs draws unchanged.
+            var random = new Random(SeedMix.Combine(_config.Seed, 4, step));
+            allPairs = PaperProtocol.MeasureAllPairs(model, _trainX, _trainY, m.PaperBatches, m.PaperBatch, random, m.HistogramBins);
+            allPairsSeconds = clock.Elapsed.TotalSeconds;
+        }
+
         PerSampleStatistics? perSample = null;
         double perSampleSeconds = 0;
         if (_sampleX is not null && _sampleY is not null && double.IsFinite(trainLoss))
@@ -84,6 +95,9 @@ internal sealed class MeasurementProbe : IDisposable
             WallSeconds = wallSeconds,
             Paper = paper,
             PaperSeconds = paperSeconds,
+            PaperAllPairs = allPairs,
+            PaperAllPairsBatches = allPairs is null ? 0 : m.PaperBatches,
+            PaperAllPairsSeconds = allPairsSeconds,
             PerSample = perSample,
             PerSampleSeconds = perSampleSeconds,
         };

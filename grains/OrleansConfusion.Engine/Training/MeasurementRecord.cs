@@ -29,6 +29,11 @@ public sealed record MeasurementRecord
     public CosineStatistics? Paper { get; init; }
     public double PaperSeconds { get; init; }
 
+    /// <summary>All pairs of <see cref="PaperAllPairsBatches"/> mini-batch gradients; null when off.</summary>
+    public CosineStatistics? PaperAllPairs { get; init; }
+    public int PaperAllPairsBatches { get; init; }
+    public double PaperAllPairsSeconds { get; init; }
+
     public PerSampleStatistics? PerSample { get; init; }
     public double PerSampleSeconds { get; init; }
 }

@@ -60,6 +60,7 @@ public sealed class ConfusionMetrics : IDisposable
     public void MeasurementTaken(TrialSpec trial, MeasurementRow row)
     {
         if (row.PaperPairs is not null) _measurementDuration.Record(row.PaperSeconds, new KeyValuePair<string, object?>("kind", "paper"));
+        if (row.PaperAllPairsBatches is not null) _measurementDuration.Record(row.PaperAllPairsSeconds, new KeyValuePair<string, object?>("kind", "paper_allpairs"));
         if (row.PerSampleM is not null) _measurementDuration.Record(row.PerSampleSeconds, new KeyValuePair<string, object?>("kind", "per_sample"));
         double? minCosine = row.PerSampleMinCosine ?? row.PaperMinCosine;
         if (minCosine is null && row.Eta is null) return;

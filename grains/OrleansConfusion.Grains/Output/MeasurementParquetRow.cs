@@ -24,6 +24,15 @@ public sealed class MeasurementParquetRow : ConfigurationColumns
     [JsonPropertyName("paper_fraction_negative")] public double? PaperFractionNegative { get; set; }
     [JsonPropertyName("paper_histogram")] public List<long>? PaperHistogram { get; set; }
     [JsonPropertyName("paper_seconds")] public double PaperSeconds { get; set; }
+    [JsonPropertyName("paper_allpairs_batches")] public int? PaperAllPairsBatches { get; set; }
+    [JsonPropertyName("paper_allpairs_pairs")] public int? PaperAllPairsPairs { get; set; }
+    [JsonPropertyName("paper_allpairs_min_cosine")] public double? PaperAllPairsMinCosine { get; set; }
+    [JsonPropertyName("paper_allpairs_p05_cosine")] public double? PaperAllPairsP05Cosine { get; set; }
+    [JsonPropertyName("paper_allpairs_median_cosine")] public double? PaperAllPairsMedianCosine { get; set; }
+    [JsonPropertyName("paper_allpairs_mean_cosine")] public double? PaperAllPairsMeanCosine { get; set; }
+    [JsonPropertyName("paper_allpairs_fraction_negative")] public double? PaperAllPairsFractionNegative { get; set; }
+    [JsonPropertyName("paper_allpairs_histogram")] public List<long>? PaperAllPairsHistogram { get; set; }
+    [JsonPropertyName("paper_allpairs_seconds")] public double PaperAllPairsSeconds { get; set; }
     [JsonPropertyName("per_sample_m")] public int? PerSampleM { get; set; }
     [JsonPropertyName("eta")] public double? Eta { get; set; }
     [JsonPropertyName("per_sample_min_cosine")] public double? PerSampleMinCosine { get; set; }
@@ -63,6 +72,15 @@ public sealed class MeasurementParquetRow : ConfigurationColumns
             PaperFractionNegative = r.PaperFractionNegative,
             PaperHistogram = r.PaperHistogram?.ToList(),
             PaperSeconds = r.PaperSeconds,
+            PaperAllPairsBatches = r.PaperAllPairsBatches,
+            PaperAllPairsPairs = r.PaperAllPairsPairs,
+            PaperAllPairsMinCosine = r.PaperAllPairsMinCosine,
+            PaperAllPairsP05Cosine = r.PaperAllPairsP05Cosine,
+            PaperAllPairsMedianCosine = r.PaperAllPairsMedianCosine,
+            PaperAllPairsMeanCosine = r.PaperAllPairsMeanCosine,
+            PaperAllPairsFractionNegative = r.PaperAllPairsFractionNegative,
+            PaperAllPairsHistogram = r.PaperAllPairsHistogram?.ToList(),
+            PaperAllPairsSeconds = r.PaperAllPairsSeconds,
             PerSampleM = r.PerSampleM,
             Eta = r.Eta,
             PerSampleMinCosine = r.PerSampleMinCosine,

@@ -85,6 +85,7 @@ public static class TrialConfigMapper
         EachEpoch = m.EachEpoch,
         PaperPairs = m.PaperPairs,
         PaperBatch = m.PaperBatch,
+        PaperBatches = m.PaperBatches,
         PerSampleM = m.PerSampleM,
         EvalSubset = m.EvalSubset,
         HistogramBins = m.HistogramBins,

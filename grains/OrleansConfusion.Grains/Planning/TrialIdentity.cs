@@ -54,6 +54,8 @@ public static class TrialIdentity
         b.Field("every_n_steps", x.EveryNSteps).Field("each_epoch", x.EachEpoch).Field("paper_pairs", x.PaperPairs)
             .Field("paper_batch", x.PaperBatch).Field("per_sample_m", x.PerSampleM).Field("eval_subset", x.EvalSubset)
             .Field("histogram_bins", x.HistogramBins);
+        // Only when on: a spec without it keeps the trial ids (and so the resumable output) it had before.
+        if (x.PaperBatches > 0) b.Field("paper_batches", x.PaperBatches);
         b.Field("seed", s.Seed);
         return b.ToString();
     }

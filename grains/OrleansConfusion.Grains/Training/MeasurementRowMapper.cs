@@ -10,6 +10,7 @@ public static class MeasurementRowMapper
     {
         var paper = r.Paper;
         var ps = r.PerSample;
+        var all = r.PaperAllPairs;
         return new MeasurementRow
         {
             TrialId = trialId,
@@ -30,6 +31,15 @@ public static class MeasurementRowMapper
             PaperFractionNegative = paper?.FractionNegative,
             PaperHistogram = paper?.Histogram.ToArray(),
             PaperSeconds = r.PaperSeconds,
+            PaperAllPairsBatches = all is null ? null : r.PaperAllPairsBatches,
+            PaperAllPairsPairs = all?.Count,
+            PaperAllPairsMinCosine = all?.Min,
+            PaperAllPairsP05Cosine = all?.P05,
+            PaperAllPairsMedianCosine = all?.Median,
+            PaperAllPairsMeanCosine = all?.Mean,
+            PaperAllPairsFractionNegative = all?.FractionNegative,
+            PaperAllPairsHistogram = all?.Histogram.ToArray(),
+            PaperAllPairsSeconds = r.PaperAllPairsSeconds,
             PerSampleM = ps?.M,
             Eta = ps?.Eta,
             PerSampleMinCosine = ps?.Cosines.Min,

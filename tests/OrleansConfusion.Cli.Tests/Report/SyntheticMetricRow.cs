@@ -32,6 +32,8 @@ public sealed class SyntheticMetricRow
     [JsonPropertyName("paper_median_cosine")] public double? PaperMedianCosine { get; set; }
     [JsonPropertyName("paper_fraction_negative")] public double? PaperFractionNegative { get; set; }
     [JsonPropertyName("paper_histogram")] public List<long>? PaperHistogram { get; set; }
+    [JsonPropertyName("paper_allpairs_min_cosine")] public double? PaperAllPairsMinCosine { get; set; }
+    [JsonPropertyName("paper_allpairs_histogram")] public List<long>? PaperAllPairsHistogram { get; set; }
     [JsonPropertyName("eta")] public double? Eta { get; set; }
     [JsonPropertyName("per_sample_min_cosine")] public double? PerSampleMinCosine { get; set; }
     [JsonPropertyName("per_sample_histogram")] public List<long>? PerSampleHistogram { get; set; }

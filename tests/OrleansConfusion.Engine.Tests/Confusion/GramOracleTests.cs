@@ -16,6 +16,9 @@ public sealed class GramOracleTests
         // architecture, bias, batch norm, skip
         { "mlp", true, false, false },
         { "mlp", false, false, true },
+        { "mlp", true, true, false },
+        { "mlp", false, true, false },
+        { "mlp", true, true, true },
         { "cnn", true, false, false },
         { "cnn", false, true, false },
         { "wrn", true, true, true },
