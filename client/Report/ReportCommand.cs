@@ -90,6 +90,6 @@ public sealed class ReportCommand : Command
             _output.Out.Write(table);
         }
         foreach (string note in result.Notes) _output.Out.MarkupLine($"[grey]note:[/] {Markup.Escape(note)}");
-        _output.Out.MarkupLine($"Wrote {result.Figures.Count} figure(s), {Markup.Escape(ReportWriter.CsvFile)} and [bold]{Markup.Escape(result.MarkdownPath)}[/]");
+        _output.Out.MarkupLine($"Wrote {result.Figures.Count} figure(s) as PNG and SVG, {Markup.Escape(ReportWriter.CsvFile)} and [bold]{Markup.Escape(result.MarkdownPath)}[/]");
     }
 }

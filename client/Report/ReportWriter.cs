@@ -3,7 +3,7 @@ using System.Text;
 
 namespace OrleansConfusion.Cli.Report;
 
-/// <summary>Writes report.md (figures embedded by relative path, the trend table as a pipe table) and trends.csv.</summary>
+/// <summary>Writes report.md (PNG figures embedded by relative path, each with a link to its SVG; the trend table as a pipe table) and trends.csv.</summary>
 internal static class ReportWriter
 {
     public const string MarkdownFile = "report.md";
@@ -78,7 +78,7 @@ internal static class ReportWriter
         {
             sb.AppendLine($"![{f.Caption.Replace("[", "(").Replace("]", ")")}]({f.File})");
             sb.AppendLine();
-            sb.AppendLine($"*{f.Caption}*");
+            sb.AppendLine($"*{f.Caption}* ([SVG]({ReportFigures.SvgFile(f.File)}))");
             sb.AppendLine();
         }
 
