@@ -44,7 +44,8 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeProvider? time =
                     // Partial trials count, so the overall bar moves between trial ends, as its rate does.
                     overall.MaxValue = Math.Max(1, status.Total);
                     overall.Value = SweepThroughput.Work(status);
-                    overall.Description = $"[bold]overall[/] {status.Finished}/{status.Total} [grey]{PaceText(pace).EscapeMarkup()}[/]";
+                    overall.Description = IsOver(status) ? $"[bold]overall[/] {status.Finished}/{status.Total}"
+                        : $"[bold]overall[/] {status.Finished}/{status.Total} [grey]{PaceText(pace).EscapeMarkup()}[/]";
                     var active = status.ActiveTrials.ToDictionary(t => t.TrialId);
                     foreach (var t in status.ActiveTrials)
                     {
