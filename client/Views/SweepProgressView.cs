@@ -98,7 +98,7 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeProvider? time =
     }
 
     /// <summary>
-    /// "quick: 2/6 finished [###-------] (1 running, 3 queued, 0 failed), 1.9 trials/min, ETA 2m06s;
+    /// "quick: 2/6 finished [####------] (1 running, 3 queued, 0 failed), 1.9 trials/min, ETA 2m06s;
     /// mlp w64 d2 he_normal relu s0 [####------] 20/48 steps, loss 1.234, 31.0 steps/s, ETA 1s".
     /// </summary>
     public static string PlainLine(SweepStatus s, SweepPace pace)
