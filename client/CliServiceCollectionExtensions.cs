@@ -20,6 +20,7 @@ public static class CliServiceCollectionExtensions
         services.AddSingleton<IClusterConnector, OrleansClusterConnector>();
         services.AddSingleton<IEmbeddedClusterFactory, EmbeddedClusterFactory>();
         services.AddSingleton<ParquetResultsReader>();
+        services.AddSingleton<CoordinatorResultsReader>();
         // Progress goes to stderr's console: stdout carries only results, so `run > summary.txt` stays clean.
         services.AddSingleton(sp => new SweepProgressView(sp.GetRequiredService<CliOutput>().Error));
         services.AddSingleton<SweepFollower>();

@@ -8,13 +8,12 @@ namespace OrleansConfusion.Cli.Commands;
 
 /// <summary>
 /// Follows a submitted sweep to its end and reports it; shared by `run` and `watch`. An interrupt
-/// either cancels the sweep and waits for its output (run) or only stops following (watch).
+/// either cancels the sweep and waits for its output (run) or only stops following (watch). The final
+/// summary comes from the coordinator grain, not the Parquet files: a client watching a cluster often
+/// cannot see the silos' output folder.
 /// </summary>
-public sealed class SweepFollower(SweepProgressView view, ParquetResultsReader results, CliOutput output)
+public sealed class SweepFollower(SweepProgressView view, CoordinatorResultsReader results, CliOutput output)
 {
-    /// <summary>The coordinator writes the Parquet files as the sweep ends; allow it a moment.</summary>
-    static readonly TimeSpan OutputWait = TimeSpan.FromSeconds(15);
-
     public async Task<int> FollowToEndAsync(ISweepCoordinatorGrain coordinator, SweepSubmission? submission, bool json,
         IReadOnlyList<string> rejected, bool cancelOnInterrupt, CancellationToken cancellationToken)
     {
@@ -49,16 +48,17 @@ public sealed class SweepFollower(SweepProgressView view, ParquetResultsReader r
             output.Fail($"sweep '{status.SweepId}' is not known to the cluster");
             return ExitCodes.BadInput;
         }
-        var report = await TryReadResultsAsync(SweepDirectory(status, submission), interrupted ? CancellationToken.None : cancellationToken);
+        var report = await results.ReadAsync(coordinator, interrupted ? CancellationToken.None : cancellationToken);
         if (json)
         {
-            var results = report is null ? null : new SweepResultsJson(report.TrialsFile, report.MetricsFile, report.MeasurementRows, report.Trials);
-            var run = new RunResultJson(submission ?? new SweepSubmission { SweepId = status.SweepId }, status, results, rejected);
+            var summary = new SweepResultsJson(report.TrialsFile, report.MetricsFile, report.MeasurementRows, report.Trials);
+            var run = new RunResultJson(submission ?? new SweepSubmission { SweepId = status.SweepId }, status, summary, rejected);
             output.Out.WriteLine(JsonSerializer.Serialize(run, CliJsonContext.Default.RunResultJson));
         }
-        else if (report is not null)
+        else
         {
             output.Out.Write(SummaryTable.Build(report.Trials));
+            // The paths are the silos' own: on a cluster they name the silos' volume, not necessarily this machine's.
             output.Out.MarkupLine($"[bold]trials:[/]  {report.TrialsFile.EscapeMarkup()}");
             output.Out.MarkupLine($"[bold]metrics:[/] {report.MetricsFile.EscapeMarkup()} ({report.MeasurementRows} rows)");
         }
@@ -69,7 +69,7 @@ public sealed class SweepFollower(SweepProgressView view, ParquetResultsReader r
             output.Fail($"{status.Failed} of {status.Total} trial(s) failed");
             return ExitCodes.Failure;
         }
-        return report is null ? ExitCodes.Failure : ExitCodes.Ok;
+        return ExitCodes.Ok;
     }
 
     static async Task<SweepStatus> PollQuietlyAsync(ISweepCoordinatorGrain coordinator, CancellationToken cancellationToken)
@@ -79,29 +79,6 @@ public sealed class SweepFollower(SweepProgressView view, ParquetResultsReader r
             var status = await coordinator.GetStatusAsync();
             if (SweepProgressView.IsOver(status)) return status;
             await Task.Delay(SweepProgressView.PollInterval, cancellationToken);
-        }
-    }
-
-    /// <summary>The sweep's own folder, whether the coordinator reports it or its root.</summary>
-    public static string SweepDirectory(SweepStatus status, SweepSubmission? submission)
-    {
-        string dir = status.OutputDirectory.Length > 0 ? status.OutputDirectory : submission?.OutputDirectory ?? "";
-        return Path.GetFileName(Path.TrimEndingDirectorySeparator(dir)) == status.SweepId ? dir : Path.Combine(dir, status.SweepId);
-    }
-
-    async Task<SweepResults?> TryReadResultsAsync(string sweepDirectory, CancellationToken cancellationToken)
-    {
-        var deadline = DateTimeOffset.UtcNow + OutputWait;
-        while (!File.Exists(Path.Combine(sweepDirectory, ParquetResultsReader.TrialsFileName)) && DateTimeOffset.UtcNow < deadline)
-            await Task.Delay(200, cancellationToken);
-        try
-        {
-            return await results.ReadAsync(sweepDirectory, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)
-        {
-            output.Fail($"cannot read the results in {sweepDirectory}: {e.Message}");
-            return null;
         }
     }
 }

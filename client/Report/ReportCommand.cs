@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace OrleansConfusion.Cli.Report;
 
 /// <summary>
-/// <c>confusion report &lt;sweep-dir&gt; [--out DIR]</c>. Exit codes: 0 written, 1 failed while writing,
+/// <c>confusion report &lt;sweep-dir&gt; [--out|-o DIR]</c>. Exit codes: 0 written, 1 failed while writing,
 /// 2 bad input (missing folder or files, another schema, an empty sweep, an unusable --out).
 /// Results (the trend table, the paths written) go to <see cref="CliOutput.Out"/>, errors to
 /// <see cref="CliOutput.Error"/>. Register it like the other commands (<c>services.AddSingleton&lt;ReportCommand&gt;()</c>
@@ -20,7 +20,7 @@ public sealed class ReportCommand : Command
         Description = "A sweep's output folder, holding trials.parquet and metrics.parquet (<output_dir>/<sweep>).",
     };
 
-    readonly Option<string?> _out = new("--out")
+    readonly Option<string?> _out = new("--out", "-o")
     {
         Description = $"Where to write the report (figures, report.md, trends.csv). Default: <sweep-dir>/{SweepReport.DefaultOutputFolder}.",
         HelpName = "DIR",
@@ -90,6 +90,6 @@ public sealed class ReportCommand : Command
             _output.Out.Write(table);
         }
         foreach (string note in result.Notes) _output.Out.MarkupLine($"[grey]note:[/] {Markup.Escape(note)}");
-        _output.Out.MarkupLine($"Wrote {result.Figures.Count} figure(s), {Markup.Escape(ReportWriter.CsvFile)} and [bold]{Markup.Escape(result.MarkdownPath)}[/]");
+        _output.Out.MarkupLine($"Wrote {result.Figures.Count} figure(s) as PNG and SVG, {Markup.Escape(ReportWriter.CsvFile)} and [bold]{Markup.Escape(result.MarkdownPath)}[/]");
     }
 }

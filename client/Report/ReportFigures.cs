@@ -3,13 +3,18 @@ using ScottPlot;
 namespace OrleansConfusion.Cli.Report;
 
 /// <summary>
-/// Draws the report's PNG figures with ScottPlot: only those the sweep's axes allow. Each method returns
-/// the file names it wrote (relative to the output folder) with a caption.
+/// Draws the report's figures with ScottPlot, each as PNG and as SVG beside it (for papers): only those
+/// the sweep's axes allow. Each method returns the file names it wrote (relative to the output folder) with a caption.
 /// </summary>
 internal sealed class ReportFigures(SweepData data, string outputDirectory)
 {
     public const int Width = 900;
     public const int Height = 600;
+
+    public const float TitleSize = 14;
+
+    /// <summary>Title lines keep this far from the figure's edges (the final layout may shift the data area by a few pixels).</summary>
+    public const int TitleMargin = 12;
 
     /// <summary>At most this many slices get their own figures per axis; the rest are named in the notes.</summary>
     public const int MaxSlices = 4;
@@ -223,13 +228,96 @@ internal sealed class ReportFigures(SweepData data, string outputDirectory)
 
     void Finish(Plot plot, string file, string title, string subtitle, string xLabel, string yLabel, Action<Plot>? adjust = null)
     {
-        plot.Title($"{title}\n{subtitle}", 14);
         plot.XLabel(xLabel, 13);
         plot.YLabel(yLabel, 13);
         plot.ShowLegend(Edge.Right);
         adjust?.Invoke(plot);
+        // ScottPlot centres each title line over the data area, which the legend on the right pushes left, and
+        // clips what spills past the figure's edge ("ll other axes fixed"). Its FullFigureCenter does not help:
+        // with a right legend it centres further left still (ScottPlot 5.1.59, measured). So lay the plot out
+        // once to find the data area's centre, and wrap every line to fit on both sides of it.
+        plot.Title(title, TitleSize);
+        plot.RenderInMemory(Width, Height);
+        var data = plot.RenderManager.LastRender.DataRect;
+        float centre = (data.Left + data.Right) / 2;
+        float room = 2 * Math.Min(centre, Width - centre) - 2 * TitleMargin;
+        plot.Title(string.Join("\n", FitLines(plot.Axes.Title.Label, [title, subtitle], TitleSize, room)), TitleSize);
         plot.SavePng(Path.Combine(outputDirectory, file), Width, Height);
+        plot.SaveSvg(Path.Combine(outputDirectory, SvgFile(file)), Width, Height);
         _figures.RemoveAll(f => f.File == file);
         _figures.Add(new ReportFigure(file, $"{title} ({subtitle})"));
+    }
+
+    /// <summary>The SVG written beside a PNG figure.</summary>
+    public static string SvgFile(string png) => Path.ChangeExtension(png, ".svg");
+
+    /// <summary>
+    /// Breaks each line at "; " or ", " (else at spaces) so that no line is wider than <paramref name="maxWidth"/>
+    /// pixels in the title's font, as ScottPlot measures it. A single word wider than that stays whole.
+    /// </summary>
+    internal static IReadOnlyList<string> FitLines(LabelStyle style, IEnumerable<string> lines, float fontSize, float maxWidth)
+    {
+        var probe = new LabelStyle { FontName = style.FontName, FontSize = fontSize, Bold = style.Bold };
+        using var paint = Paint.NewDisposablePaint();
+        float WidthOf(string text)
+        {
+            probe.Text = text;
+            return probe.Measure(paint).Width;
+        }
+
+        var result = new List<string>();
+        foreach (string line in lines)
+        {
+            if (WidthOf(line) <= maxWidth)
+            {
+                result.Add(line);
+                continue;
+            }
+            string current = "";
+            foreach (string piece in Pieces(line))
+            {
+                string candidate = current + piece;
+                if (current.Length > 0 && WidthOf(candidate.TrimEnd()) > maxWidth)
+                {
+                    result.Add(current.TrimEnd());
+                    current = piece.TrimStart();
+                }
+                else current = candidate;
+            }
+            if (current.Trim().Length > 0) result.Add(current.TrimEnd());
+        }
+        return result;
+    }
+
+    /// <summary>A line cut after each "; " and ", ", and pieces still long cut after each space; joined they are the line.</summary>
+    static IEnumerable<string> Pieces(string line)
+    {
+        int start = 0;
+        for (int i = 0; i < line.Length; i++)
+        {
+            bool clause = (line[i] is ';' or ',') && i + 1 < line.Length && line[i + 1] == ' ';
+            if (!clause) continue;
+            foreach (string word in Words(line[start..(i + 2)])) yield return word;
+            start = i + 2;
+        }
+        foreach (string word in Words(line[start..])) yield return word;
+    }
+
+    static IEnumerable<string> Words(string clause)
+    {
+        // Keep a clause whole when it is short; the measure decides whether it fits, so only long clauses split.
+        if (clause.Length <= 40)
+        {
+            yield return clause;
+            yield break;
+        }
+        int start = 0;
+        for (int i = 0; i < clause.Length; i++)
+            if (clause[i] == ' ')
+            {
+                yield return clause[start..(i + 1)];
+                start = i + 1;
+            }
+        if (start < clause.Length) yield return clause[start..];
     }
 }

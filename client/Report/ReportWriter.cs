@@ -3,7 +3,7 @@ using System.Text;
 
 namespace OrleansConfusion.Cli.Report;
 
-/// <summary>Writes report.md (figures embedded by relative path, the trend table as a pipe table) and trends.csv.</summary>
+/// <summary>Writes report.md (PNG figures embedded by relative path, each with a link to its SVG; the trend table as a pipe table) and trends.csv.</summary>
 internal static class ReportWriter
 {
     public const string MarkdownFile = "report.md";
@@ -78,7 +78,7 @@ internal static class ReportWriter
         {
             sb.AppendLine($"![{f.Caption.Replace("[", "(").Replace("]", ")")}]({f.File})");
             sb.AppendLine();
-            sb.AppendLine($"*{f.Caption}*");
+            sb.AppendLine($"*{f.Caption}* ([SVG]({ReportFigures.SvgFile(f.File)}))");
             sb.AppendLine();
         }
 
@@ -99,7 +99,9 @@ internal static class ReportWriter
         $"each axis value (fixed RNG seed {TrendAnalysis.BootstrapSeed}). Verdict: the interval excludes 0 on the expected " +
         $"side → reproduced; on the other side → not reproduced; otherwise inconclusive. For \"none\" (no trend): " +
         $"the interval contains 0 and |ρ| ≤ {TrendAnalysis.FlatRho.ToString(CultureInfo.InvariantCulture)} → reproduced; " +
-        $"the interval excludes 0 → not reproduced. Fewer than two seeds per axis value is always inconclusive. " +
+        $"the interval excludes 0 → not reproduced. A verdict other than inconclusive needs at least " +
+        $"{TrendAnalysis.MinSeedsForVerdict} seeds at every axis value of the slice: with 2, a resample can only repeat or swap " +
+        $"the two values, and the interval comes out far narrower than the seed noise. " +
         $"With few seeds and axis values the interval is coarse: read the verdicts together with the figures. " +
         $"η is an unnormalised inner product and grows with the gradient norms (which differ across widths and " +
         $"depths); the cosine statistics are scale-free, so where η and a cosine disagree, the cosine is the fairer comparison.";

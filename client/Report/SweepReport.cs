@@ -29,7 +29,7 @@ public static class SweepReport
             var figures = new ReportFigures(data, staging);
             figures.DrawAll();
             cancellationToken.ThrowIfCancellationRequested();
-            var notes = data.Notes.Concat(figures.Notes).ToList();
+            var notes = data.Notes.Concat(TrendAnalysis.Notes(trends)).Concat(figures.Notes).ToList();
             ReportWriter.WriteCsv(Path.Combine(staging, ReportWriter.CsvFile), trends);
             ReportWriter.WriteMarkdown(Path.Combine(staging, ReportWriter.MarkdownFile), data, trends, figures.Figures, notes);
 

@@ -16,6 +16,8 @@ public sealed partial class SweepSpecLoader(ISpecPlanner planner)
     public SpecLoadResult Load(string path)
     {
         string file = path;
+        if (Directory.Exists(path))
+            return Fail(new SpecError(file, 0, 0, "", DirectoryMessage(path)));
         if (!File.Exists(path))
             return Fail(new SpecError(file, 0, 0, "", "spec file not found"));
 
@@ -60,6 +62,18 @@ public sealed partial class SweepSpecLoader(ISpecPlanner planner)
     }
 
     static SpecLoadResult Fail(SpecError error) => new(null, [error], [], 0);
+
+    /// <summary>`run examples`: say it is a folder, and name the specs in it, so the fix is one word away.</summary>
+    static string DirectoryMessage(string path)
+    {
+        const int Shown = 5;
+        var specs = Directory.EnumerateFiles(path, "*.yaml").Concat(Directory.EnumerateFiles(path, "*.yml"))
+            .Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        string message = "is a directory, not a spec file";
+        if (specs.Count == 0) return message + " (it holds no .yaml or .yml file)";
+        string listed = string.Join(", ", specs.Take(Shown)) + (specs.Count > Shown ? $" and {specs.Count - Shown} more" : "");
+        return $"{message}; give one of the specs in it, e.g. {Path.Combine(path, specs[0]!)} (it holds {listed})";
+    }
 
     static string StripMark(string message) => MarkPattern().Replace(message, "").Trim();
 

@@ -12,6 +12,13 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
 
     Task<SweepStatus> GetStatusAsync();
 
+    /// <summary>
+    /// Rows <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> − 1 of the sweep's
+    /// per-trial summary, in plan order; <paramref name="count"/> is capped at <see cref="SweepResultsPage.MaxPageSize"/>.
+    /// Answered from the coordinator's memory, so a client needs no access to the output folder.
+    /// </summary>
+    Task<SweepResultsPage> GetResultsAsync(int offset, int count);
+
     /// <summary>Cancels queued and running trials; finished ones and their rows are kept and written.</summary>
     Task CancelAsync();
 

@@ -78,6 +78,33 @@ public sealed class BadSpecTests
         Assert.Contains("spec file not found", cli.Stderr);
     }
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("submit")]
+    public async Task A_directory_given_as_the_spec_is_named_as_a_directory(string command)
+    {
+        using var temp = new TempDirectory();
+        temp.Write("b.yaml", Specs.Tiny);
+        temp.Write("a.yml", Specs.Tiny);
+        var cli = new CliHarness();
+
+        int code = await cli.InvokeAsync(command, temp.Path, "--out", temp.Combine("out"));
+
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains($"{temp.Path}: is a directory, not a spec file; give one of the specs in it, e.g. {temp.Combine("a.yml")} (it holds a.yml, b.yaml)", cli.Stderr);
+        Assert.DoesNotContain("not found", cli.Stderr);
+        Assert.False(Directory.Exists(temp.Combine("out")));
+    }
+
+    [Fact]
+    public async Task A_directory_without_specs_says_so()
+    {
+        using var temp = new TempDirectory();
+        var cli = new CliHarness();
+        Assert.Equal(ExitCodes.BadInput, await cli.InvokeAsync("run", temp.Path));
+        Assert.Contains("is a directory, not a spec file (it holds no .yaml or .yml file)", cli.Stderr);
+    }
+
     [Fact]
     public async Task Partly_rejected_grid_is_reported_but_valid()
     {

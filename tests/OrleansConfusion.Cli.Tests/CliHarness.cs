@@ -8,21 +8,25 @@ namespace OrleansConfusion.Cli.Tests;
 /// The CLI as Program composes it, with both consoles captured, invoked in-process. Wide consoles keep
 /// Spectre from wrapping the messages the tests look for.
 /// </summary>
-public sealed class CliHarness
+public sealed class CliHarness(Action<IServiceCollection>? configure = null)
 {
-    public TestConsole Out { get; } = new();
-    public TestConsole Error { get; } = new();
-
-    public CliHarness()
-    {
-        Out.Profile.Width = 400;
-        Error.Profile.Width = 400;
-    }
+    public TestConsole Out { get; } = Wide();
+    public TestConsole Error { get; } = Wide();
 
     public async Task<int> InvokeAsync(params string[] args)
     {
-        await using var provider = new ServiceCollection().AddConfusionCli(Out, Error).BuildServiceProvider();
+        var services = new ServiceCollection().AddConfusionCli(Out, Error);
+        // Registered last, so a test's replacement (a connector to an in-process cluster) wins.
+        configure?.Invoke(services);
+        await using var provider = services.BuildServiceProvider();
         return await CliApp.InvokeAsync(provider.GetRequiredService<ConfusionRootCommand>(), args);
+    }
+
+    static TestConsole Wide()
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 400;
+        return console;
     }
 
     public string Stdout => Out.Output;

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OrleansConfusion.Cli.Commands;
+using Spectre.Console.Testing;
 
 namespace OrleansConfusion.Cli.Tests;
 
@@ -13,6 +16,7 @@ public sealed class CommandLineTests
     [InlineData("watch", "--help")]
     [InlineData("cancel", "--help")]
     [InlineData("results", "--help")]
+    [InlineData("report", "--help")]
     public async Task Help_exits_0(params string[] args)
     {
         var cli = new CliHarness();
@@ -31,6 +35,24 @@ public sealed class CommandLineTests
     {
         var cli = new CliHarness();
         Assert.Equal(ExitCodes.BadInput, await cli.InvokeAsync(args));
+    }
+
+    [Theory]
+    [InlineData("run", "x.yaml")]
+    [InlineData("submit", "x.yaml")]
+    [InlineData("results", "x")]
+    [InlineData("report", "runs/x")]
+    public void Every_command_with_an_output_folder_takes_its_short_form(params string[] args)
+    {
+        using var provider = new ServiceCollection().AddConfusionCli(new TestConsole(), new TestConsole()).BuildServiceProvider();
+        var root = provider.GetRequiredService<ConfusionRootCommand>();
+
+        var parsed = root.Parse([.. args, "-o", "somewhere"]);
+
+        Assert.Empty(parsed.Errors);
+        var option = parsed.CommandResult.Command.Options.Single(o => o.Name == "--out");
+        Assert.Contains("-o", option.Aliases);
+        Assert.Equal("somewhere", parsed.GetValue<string>("--out"));
     }
 
     [Fact]

@@ -109,6 +109,22 @@ public sealed class SweepCoordinatorGrain(
 
     public Task<SweepStatus> GetStatusAsync() => Task.FromResult(BuildStatus());
 
+    public Task<SweepResultsPage> GetResultsAsync(int offset, int count)
+    {
+        bool ended = S.State is SweepState.Completed or SweepState.Cancelled;
+        return Task.FromResult(new SweepResultsPage
+        {
+            SweepId = SweepId,
+            State = S.Spec is null ? SweepState.NotFound : S.State,
+            TotalTrials = S.Order.Count,
+            Offset = offset,
+            Trials = _output is null ? [] : TrialResultRows.Page(S.Order, S.Trials, _output.Last, offset, count),
+            TrialsFile = ended && _output is not null ? _output.TrialsPath : "",
+            MetricsFile = ended && _output is not null ? _output.MetricsPath : "",
+            MeasurementRows = _output?.MeasurementRows ?? 0,
+        });
+    }
+
     public async Task CancelAsync()
     {
         if (S.State != SweepState.Running) return;

@@ -25,6 +25,7 @@ public sealed class SweepOutput
 
     readonly Dictionary<string, HashSet<long>> _delivered = new(StringComparer.Ordinal);
     readonly Dictionary<string, TrialOutcome> _outcomes = new(StringComparer.Ordinal);
+    readonly Dictionary<string, LastMeasurement> _last = new(StringComparer.Ordinal);
     readonly JsonLinesJournal<MeasurementParquetRow> _measurements;
     readonly JsonLinesJournal<TrialParquetRow> _outcomeJournal;
     readonly ILogger _logger;
@@ -58,6 +59,9 @@ public sealed class SweepOutput
     /// <summary>Outcomes found on disk or written by this instance, by trial id.</summary>
     public IReadOnlyDictionary<string, TrialOutcome> Outcomes => _outcomes;
 
+    /// <summary>The confusion at the trial's highest delivered step, or null when none was delivered.</summary>
+    public LastMeasurement? Last(string trialId) => _last.GetValueOrDefault(trialId);
+
     /// <summary>
     /// The trial's highest delivered step, or -1. Every attempt delivers its rows in step order and
     /// resumes only from a checkpoint at or before this step, so every scheduled step up to it is here.
@@ -70,6 +74,7 @@ public sealed class SweepOutput
     {
         _delivered.Clear();
         _outcomes.Clear();
+        _last.Clear();
         _rows = [];
         if (File.Exists(TrialsPath))
         {
@@ -87,7 +92,10 @@ public sealed class SweepOutput
             _outcomes[row.TrialId] = row.ToOutcome();
         var journal = await _measurements.ReadAsync(cancellationToken);
         foreach (var row in journal)
+        {
             Steps(row.TrialId).Add(row.Step);
+            Remember(row);
+        }
         Cache(journal);
     }
 
@@ -100,6 +108,7 @@ public sealed class SweepOutput
         var appended = fresh.Select(r => MeasurementParquetRow.From(trial, r)).ToList();
         await _measurements.AppendAsync(appended, cancellationToken);
         foreach (var r in fresh) steps.Add(r.Step);
+        foreach (var row in appended) Remember(row);
         Cache(appended);
         return fresh.Count;
     }
@@ -129,6 +138,11 @@ public sealed class SweepOutput
             cancellationToken, TaskCreationOptions.PreferFairness, TaskScheduler.Default).Unwrap();
         var writeTrials = ParquetFiles.WriteAtomicAsync(TrialsPath, rows, cancellationToken);
         await Task.WhenAll(writeMetrics, writeTrials);
+    }
+
+    void Remember(MeasurementParquetRow row)
+    {
+        if (!_last.TryGetValue(row.TrialId, out var seen) || row.Step >= seen.Step) _last[row.TrialId] = LastMeasurement.From(row);
     }
 
     void Cache(List<MeasurementParquetRow> rows)

@@ -50,9 +50,14 @@ public sealed class RankStatisticsTests
         Assert.Equal(verdict, TrendAnalysis.Decide(expected, new BootstrapResult(rho, low, high, 1000), axisValues: 3, minSeeds: 3));
     }
 
-    [Fact]
-    public void One_seed_per_axis_value_is_inconclusive()
+    [Theory]
+    [InlineData(1, TrendVerdict.Inconclusive)]
+    [InlineData(2, TrendVerdict.Inconclusive)]
+    [InlineData(3, TrendVerdict.Reproduced)]
+    [InlineData(10, TrendVerdict.Reproduced)]
+    public void A_verdict_needs_three_seeds_per_axis_value(int minSeeds, TrendVerdict verdict)
     {
-        Assert.Equal(TrendVerdict.Inconclusive, TrendAnalysis.Decide(TrendExpectation.Increasing, new BootstrapResult(1, 1, 1, 1000), 3, 1));
+        // quick.yaml's F1 row with its 2 seeds: ρ 0.60, [0.49, 1.00].
+        Assert.Equal(verdict, TrendAnalysis.Decide(TrendExpectation.Increasing, new BootstrapResult(0.60, 0.49, 1.00, 1000), 3, minSeeds));
     }
 }

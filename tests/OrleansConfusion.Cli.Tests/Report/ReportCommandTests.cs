@@ -35,13 +35,15 @@ public sealed class ReportCommandTests
         Assert.Contains(Path.Combine(sweep.ReportPath, "report.md"), output);
     }
 
-    [Fact]
-    public async Task Out_option_chooses_the_folder()
+    [Theory]
+    [InlineData("--out")]
+    [InlineData("-o")]
+    public async Task Out_option_chooses_the_folder(string option)
     {
         using var sweep = await Sweeps.PureNoiseAsync();
         string target = Path.Combine(sweep.Root, "elsewhere", "figures");
 
-        var (code, _) = await InvokeAsync(sweep.Directory, "--out", target);
+        var (code, _) = await InvokeAsync(sweep.Directory, option, target);
 
         Assert.Equal(ExitCodes.Ok, code);
         Assert.True(File.Exists(Path.Combine(target, "trends.csv")));

@@ -46,6 +46,46 @@ public sealed class SweepReportTests
         ["finding", "claim", "axis", "statistic", "held_fixed", "expected", "trials", "axis_values", "min_seeds", "spearman_rho", "ci_low", "ci_high", "verdict"];
 
     [Fact]
+    public async Task Two_seeds_are_inconclusive_even_for_a_planted_trend_and_the_report_says_why()
+    {
+        using var sweep = await Sweeps.PlantedWidthAsync(seeds: [0, 1]);
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
+        Assert.Equal(4, f1.Count);
+        Assert.All(f1, r =>
+        {
+            Assert.Equal(2, r.MinSeeds);
+            Assert.Equal(TrendVerdict.Inconclusive, r.Verdict);
+            // The planted trend is there and its interval excludes 0; only the seed count withholds the verdict.
+            Assert.False(r.CiLow <= 0 && r.CiHigh >= 0, $"{r.StatisticText}: [{r.CiLow}, {r.CiHigh}]");
+        });
+        string note = Assert.Single(result.Notes, n => n.Contains("fewer than 3 seeds", StringComparison.Ordinal));
+        Assert.Contains("4 of 4 trend row(s) are inconclusive", note);
+        Assert.Contains("(fewest here: 2)", note);
+
+        string markdown = File.ReadAllText(result.MarkdownPath);
+        Assert.Contains("needs at least 3 seeds at every axis value", markdown);
+        Assert.Contains(note, markdown);
+        var (header, rows) = MarkdownTable.Parse(markdown, "Finding");
+        int verdict = Array.IndexOf(header, "Verdict");
+        Assert.All(rows, r => Assert.Equal("**inconclusive**", r[verdict]));
+        Assert.All(CsvTable.Parse(result.CsvPath).Skip(1), r => Assert.Equal(("2", "inconclusive"), (r[8], r[^1])));
+    }
+
+    [Fact]
+    public async Task Three_seeds_give_a_verdict_and_no_seed_note()
+    {
+        using var sweep = await Sweeps.PlantedWidthAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        Assert.All(result.Trends, r => Assert.Equal(3, r.MinSeeds));
+        Assert.DoesNotContain(result.Notes, n => n.Contains("seeds", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Pure_noise_is_inconclusive()
     {
         using var sweep = await Sweeps.PureNoiseAsync();

@@ -5,12 +5,12 @@ public static class Sweeps
 {
     public static readonly int[] Widths = [16, 64, 256];
 
-    /// <summary>3 widths × 3 seeds × epochs 0..4, wider = less confusion and lower loss, plus small noise.</summary>
-    public static async Task<SyntheticSweep> PlantedWidthAsync()
+    /// <summary>3 widths × 3 seeds (or the seeds given) × epochs 0..4, wider = less confusion and lower loss, plus small noise.</summary>
+    public static async Task<SyntheticSweep> PlantedWidthAsync(long[]? seeds = null)
     {
         var sweep = new SyntheticSweep("planted-width");
         foreach (int width in Widths)
-            sweep.AddTrials(new SyntheticTrialRow { Width = width, Depth = 2 }, [0, 1, 2], 4, (t, epoch) =>
+            sweep.AddTrials(new SyntheticTrialRow { Width = width, Depth = 2 }, seeds ?? [0, 1, 2], 4, (t, epoch) =>
             {
                 double log = Math.Log2(t.Width);
                 return new Planted(
