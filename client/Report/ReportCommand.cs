@@ -71,7 +71,7 @@ public sealed class ReportCommand : Command
         if (result.Trends.Count > 0)
         {
             var table = new Table().Title("Trends (findings F1–F4)");
-            foreach (string column in new[] { "Finding", "Trend", "Held fixed", "Expected", "ρ [95% CI]", "Verdict" })
+            foreach (string column in new[] { "Finding", "Trend", "Held fixed", "Expected", "ρ [95% CI]", "Effect [95% CI]", "Verdict" })
                 table.AddColumn(Markup.Escape(column));
             foreach (var r in result.Trends)
             {
@@ -85,7 +85,7 @@ public sealed class ReportCommand : Command
                 table.AddRow(
                     Markup.Escape(r.Finding), Markup.Escape($"{r.StatisticText} vs {r.Axis}"),
                     Markup.Escape(r.HeldFixed.Length > 0 ? r.HeldFixed : "-"), r.ExpectedText,
-                    Markup.Escape(TrendRow.Number(r.Rho) + interval), $"[{colour}]{r.VerdictText}[/]");
+                    Markup.Escape(TrendRow.Number(r.Rho) + interval), Markup.Escape(r.EffectText), $"[{colour}]{r.VerdictText}[/]");
             }
             _output.Out.Write(table);
         }

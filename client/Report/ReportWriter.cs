@@ -10,7 +10,7 @@ internal static class ReportWriter
     public const string CsvFile = "trends.csv";
 
     public static readonly string[] CsvHeader =
-        ["finding", "claim", "axis", "statistic", "held_fixed", "expected", "trials", "axis_values", "min_seeds", "spearman_rho", "ci_low", "ci_high", "verdict"];
+        ["finding", "claim", "axis", "statistic", "held_fixed", "expected", "trials", "axis_values", "min_seeds", "spearman_rho", "ci_low", "ci_high", "effect", "effect_ci_low", "effect_ci_high", "verdict"];
 
     public static void WriteCsv(string path, IReadOnlyList<TrendRow> rows)
     {
@@ -21,7 +21,8 @@ internal static class ReportWriter
             {
                 r.Finding, r.Claim, r.Axis, r.StatisticText, r.HeldFixed, r.ExpectedText,
                 r.Trials.ToString(CultureInfo.InvariantCulture), r.AxisValues.ToString(CultureInfo.InvariantCulture),
-                r.MinSeeds.ToString(CultureInfo.InvariantCulture), Raw(r.Rho), Raw(r.CiLow), Raw(r.CiHigh), r.VerdictText,
+                r.MinSeeds.ToString(CultureInfo.InvariantCulture), Raw(r.Rho), Raw(r.CiLow), Raw(r.CiHigh),
+                Raw(r.Effect), Raw(r.EffectLow), Raw(r.EffectHigh), r.VerdictText,
             }.Select(Csv)));
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
     }
@@ -53,14 +54,15 @@ internal static class ReportWriter
         }
         else
         {
-            sb.AppendLine("| Finding | Claim | Axis | Statistic | Held fixed | Expected | Trials | Spearman ρ | 95% CI | Verdict |");
-            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
+            sb.AppendLine("| Finding | Claim | Axis | Statistic | Held fixed | Expected | Trials | Spearman ρ | 95% CI | Effect (largest − smallest) [95% CI] | Verdict |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
             foreach (var r in rows)
                 sb.AppendLine("| " + string.Join(" | ", new[]
                 {
                     r.Finding, r.Claim, r.Axis, r.StatisticText, r.HeldFixed.Length > 0 ? r.HeldFixed : "-", r.ExpectedText,
                     r.Trials.ToString(CultureInfo.InvariantCulture), TrendRow.Number(r.Rho),
                     double.IsNaN(r.CiLow) ? "n/a" : $"[{TrendRow.Number(r.CiLow)}, {TrendRow.Number(r.CiHigh)}]",
+                    r.EffectText,
                     $"**{r.VerdictText}**",
                 }.Select(Cell)) + " |");
         }
@@ -102,6 +104,8 @@ internal static class ReportWriter
         $"the interval excludes 0 → not reproduced. A verdict other than inconclusive needs at least " +
         $"{TrendAnalysis.MinSeedsForVerdict} seeds at every axis value of the slice: with 2, a resample can only repeat or swap " +
         $"the two values, and the interval comes out far narrower than the seed noise. " +
+        $"The effect is the statistic's mean at the largest axis value minus its mean at the smallest, in the statistic's " +
+        $"units, with the 2.5–97.5 percentile over the same seed resampling: ρ says whether it moves, the effect how far. " +
         $"With few seeds and axis values the interval is coarse: read the verdicts together with the figures. " +
         $"η is an unnormalised inner product and grows with the gradient norms (which differ across widths and " +
         $"depths); the cosine statistics are scale-free, so where η and a cosine disagree, the cosine is the fairer comparison.";

@@ -132,8 +132,9 @@ internal static class TrendAnalysis
             ? RankStatistics.SpearmanBootstrap(groups, Resamples, BootstrapSeed)
             : new BootstrapResult(double.NaN, double.NaN, double.NaN, 0);
         var verdict = Decide(expected, result, groups.Count, minSeeds);
+        var effect = RankStatistics.ExtremeDifferenceBootstrap(groups, Resamples, BootstrapSeed);
         return new TrendRow(finding, claim, slice.Axis, statistic, slice.HeldFixed, expected, trials, groups.Count, minSeeds,
-            result.Rho, result.Low, result.High, verdict);
+            result.Rho, result.Low, result.High, verdict, effect.Difference, effect.Low, effect.High);
     }
 
     /// <summary>

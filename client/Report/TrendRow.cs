@@ -4,7 +4,9 @@ namespace OrleansConfusion.Cli.Report;
 
 /// <summary>
 /// One line of the trend table: a finding's claim about one statistic along one axis, on one slice
-/// of the sweep (the other axes held fixed), with Spearman's ρ, its seed-bootstrap interval and a verdict.
+/// of the sweep (the other axes held fixed), with Spearman's ρ, its seed-bootstrap interval and a verdict,
+/// and the effect size: the statistic's mean at the largest axis value minus at the smallest, with its
+/// seed-bootstrap interval.
 /// </summary>
 public sealed record TrendRow(
     string Finding,
@@ -19,8 +21,16 @@ public sealed record TrendRow(
     double Rho,
     double CiLow,
     double CiHigh,
-    TrendVerdict Verdict)
+    TrendVerdict Verdict,
+    double Effect = double.NaN,
+    double EffectLow = double.NaN,
+    double EffectHigh = double.NaN)
 {
+    /// <summary>The effect size and its interval, e.g. "+0.12 [0.05, 0.20]"; "n/a" when undefined.</summary>
+    public string EffectText => double.IsNaN(Effect) ? "n/a"
+        : Effect.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture) +
+          (double.IsNaN(EffectLow) ? "" : $" [{EffectLow.ToString("0.000", CultureInfo.InvariantCulture)}, {EffectHigh.ToString("0.000", CultureInfo.InvariantCulture)}]");
+
     public string StatisticText => Statistic switch
     {
         TrendStatistic.FinalMinCosine => "final min cosine",

@@ -60,4 +60,30 @@ public sealed class RankStatisticsTests
         // quick.yaml's F1 row with its 2 seeds: ρ 0.60, [0.49, 1.00].
         Assert.Equal(verdict, TrendAnalysis.Decide(TrendExpectation.Increasing, new BootstrapResult(0.60, 0.49, 1.00, 1000), 3, minSeeds));
     }
+
+    [Fact]
+    public void Effect_is_the_difference_of_the_extreme_axis_values_means_with_a_bracketing_interval()
+    {
+        IReadOnlyList<(double Axis, IReadOnlyList<double> Values)> groups =
+        [
+            (64, [0.9, 1.0, 1.1]),
+            (16, [0.1, 0.2, 0.3]),
+            (32, [5.0, 5.0, 5.0]),
+        ];
+
+        var effect = RankStatistics.ExtremeDifferenceBootstrap(groups, 1000, 7);
+
+        // The middle axis value takes no part: mean at 64 minus mean at 16.
+        Assert.Equal(0.8, effect.Difference, 12);
+        Assert.InRange(effect.Low, 0.6 - 1e-12, effect.Difference);
+        Assert.InRange(effect.High, effect.Difference, 1.0 + 1e-12);
+        Assert.Equal(effect, RankStatistics.ExtremeDifferenceBootstrap(groups, 1000, 7));
+    }
+
+    [Fact]
+    public void Effect_is_undefined_for_one_axis_value()
+    {
+        var effect = RankStatistics.ExtremeDifferenceBootstrap([(8, [1.0, 2.0])], 100, 1);
+        Assert.True(double.IsNaN(effect.Difference) && double.IsNaN(effect.Low) && double.IsNaN(effect.High));
+    }
 }

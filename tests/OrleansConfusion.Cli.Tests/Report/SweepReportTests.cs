@@ -40,10 +40,19 @@ public sealed class SweepReportTests
         Assert.Equal(result.Trends.Count, csv.Count - 1);
         Assert.All(csv.Skip(1), r => Assert.Equal(csv[0].Length, r.Length));
         Assert.All(csv.Skip(1).Where(r => r[0] == "F1"), r => Assert.Equal("reproduced", r[^1]));
+        // The planted min cosine rises by 0.08 per doubling of width: the effect, widest minus narrowest, is
+        // positive and its interval excludes 0; η falls with width, so its effect is negative.
+        int effect = Array.IndexOf(csv[0], "effect"), effectLow = Array.IndexOf(csv[0], "effect_ci_low"), effectHigh = Array.IndexOf(csv[0], "effect_ci_high");
+        var minCosine = Assert.Single(csv.Skip(1), r => r[0] == "F1" && r[3] == "final min cosine");
+        Assert.True(Number(minCosine[effect]) > 0 && Number(minCosine[effectLow]) > 0, string.Join(",", minCosine));
+        var eta = Assert.Single(csv.Skip(1), r => r[0] == "F1" && r[3] == "final η");
+        Assert.True(Number(eta[effect]) < 0 && Number(eta[effectHigh]) < 0, string.Join(",", eta));
     }
 
+    static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
     static readonly string[] ReportWriterHeader =
-        ["finding", "claim", "axis", "statistic", "held_fixed", "expected", "trials", "axis_values", "min_seeds", "spearman_rho", "ci_low", "ci_high", "verdict"];
+        ["finding", "claim", "axis", "statistic", "held_fixed", "expected", "trials", "axis_values", "min_seeds", "spearman_rho", "ci_low", "ci_high", "effect", "effect_ci_low", "effect_ci_high", "verdict"];
 
     [Fact]
     public async Task Two_seeds_are_inconclusive_even_for_a_planted_trend_and_the_report_says_why()
