@@ -30,7 +30,9 @@ internal sealed class ReportFigures(SweepData data, string outputDirectory)
     public IReadOnlyList<ReportFigure> Figures => _figures;
     public IReadOnlyList<string> Notes => _notes;
 
-    string MinCosineLabel => data.MinCosineColumn switch
+    string MinCosineLabel => MinCosineLabelFor(data);
+
+    internal static string MinCosineLabelFor(SweepData data) => data.MinCosineColumn switch
     {
         "paper_allpairs_min_cosine" => "min pairwise cosine (paper protocol, all pairs of mini-batches)",
         "paper_min_cosine" => "min pairwise cosine (paper protocol, mini-batch pairs)",
@@ -66,6 +68,9 @@ internal sealed class ReportFigures(SweepData data, string outputDirectory)
             BatchNormSkipGrid();
         if (data.VaryingAxes.Contains(SweepAxes.Depth) && data.VaryingAxes.Contains(SweepAxes.Init))
             LinearInitComparison();
+        // The summary page needs a width or depth axis: every finding is a trend along one of them.
+        if ((data.MinCosineColumn is not null || data.HasEta) && (data.VaryingAxes.Contains(SweepAxes.Width) || data.VaryingAxes.Contains(SweepAxes.Depth)))
+            _figures.Add(SummaryFigure.Draw(data, outputDirectory));
     }
 
     void BatchNormSkipGrid()
@@ -189,8 +194,20 @@ internal sealed class ReportFigures(SweepData data, string outputDirectory)
     /// <summary>Mean ± 1 std over seeds of a final statistic against an axis (as categories), one line per slice.</summary>
     void Lines(IReadOnlyList<Slice> slices, string axis, TrendStatistic statistic, string file, string title, string held, string yLabel, Func<Slice, string> label)
     {
-        var categories = SweepAxes.Sort(axis, slices.SelectMany(s => s.Groups.Select(g => g.Value)).Distinct()).ToList();
         var plot = new Plot();
+        var categories = AddLines(plot, slices, axis, statistic, label);
+        if (categories is null) return;
+        Finish(plot, file, title, $"{(held.Length > 0 ? held : "all trials")}; mean ± 1 std over seeds", axis, yLabel,
+            p => p.Axes.SetLimitsX(-0.5, categories.Count - 0.5));
+    }
+
+    /// <summary>
+    /// Adds one line per slice to <paramref name="plot"/>: mean ± 1 std over seeds of a final statistic at each
+    /// axis value, the values as categories. Returns the categories, or null when no slice had a value.
+    /// </summary>
+    internal static List<string>? AddLines(Plot plot, IReadOnlyList<Slice> slices, string axis, TrendStatistic statistic, Func<Slice, string> label)
+    {
+        var categories = SweepAxes.Sort(axis, slices.SelectMany(s => s.Groups.Select(g => g.Value)).Distinct()).ToList();
         int drawn = 0;
         for (int i = 0; i < slices.Count; i++)
         {
@@ -213,10 +230,9 @@ internal sealed class ReportFigures(SweepData data, string outputDirectory)
             line.LegendText = $"{label(slices[i])} (n={(lo == hi ? $"{lo}" : $"{lo}–{hi}")})";
             drawn++;
         }
-        if (drawn == 0) return;
+        if (drawn == 0) return null;
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, categories.Count).Select(i => (double)i)], [.. categories]);
-        Finish(plot, file, title, $"{(held.Length > 0 ? held : "all trials")}; mean ± 1 std over seeds", axis, yLabel,
-            p => p.Axes.SetLimitsX(-0.5, categories.Count - 0.5));
+        return categories;
     }
 
     static string Subtitle(string held, IReadOnlyList<AxisGroup> groups)

@@ -33,7 +33,7 @@ public sealed class FigureFileTests
         Assert.NotEmpty(result.Figures);
         Assert.Equal(result.Figures.Count, Directory.GetFiles(sweep.ReportPath, "*.svg").Length);
         string markdown = File.ReadAllText(result.MarkdownPath);
-        foreach (string png in result.Figures)
+        foreach (string png in result.Figures.Where(f => Path.GetFileName(f) != SummaryFigure.File))
         {
             Assert.Equal((ReportFigures.Width, ReportFigures.Height), PngHeader.Read(png));
             AssertTitleBandClear(png);
@@ -49,6 +49,37 @@ public sealed class FigureFileTests
             Assert.NotEmpty(texts);
             foreach (var text in texts) AssertInside(svg, text);
         }
+    }
+
+    [Theory]
+    [InlineData("planted-width", 3)]
+    [InlineData("bn-skip", 2)]
+    public async Task The_summary_page_has_four_panels_and_says_which_findings_the_sweep_cannot_test(string name, int untested)
+    {
+        using var sweep = await SweepAsync(name);
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        string png = Assert.Single(result.Figures, f => Path.GetFileName(f) == SummaryFigure.File);
+        Assert.Equal((SummaryFigure.Width, SummaryFigure.Height), PngHeader.Read(png));
+        string svg = Path.ChangeExtension(png, ".svg");
+        Assert.Contains($"([SVG]({Path.GetFileName(svg)}))", File.ReadAllText(result.MarkdownPath));
+        var root = XDocument.Load(svg).Root!;
+        Assert.Equal(SummaryFigure.Width.ToString(CultureInfo.InvariantCulture), (string?)root.Attribute("width"));
+        Assert.Equal(4, root.Elements(Svg + "g").Count(g => g.Elements(Svg + "svg").Any()));
+        // Every panel's ids stay unique once nested in one document.
+        var ids = root.Descendants().Select(e => (string?)e.Attribute("id")).OfType<string>().ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        string text = string.Concat(root.Descendants(Svg + "text").Select(t => t.Value));
+        foreach (string finding in new[] { "F1", "F2", "F3", "F4" }) Assert.Contains(finding, text);
+        Assert.Equal(untested, CountOf(text, "not tested by this sweep"));
+    }
+
+    static int CountOf(string text, string part)
+    {
+        int count = 0;
+        for (int i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 
     /// <summary>Above the data area only the title is drawn: its left- and rightmost pixel columns must stay background.</summary>

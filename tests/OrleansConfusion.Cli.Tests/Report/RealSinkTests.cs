@@ -51,7 +51,7 @@ public sealed class RealSinkTests
 
         var result = SweepReport.Generate(folder.Directory, folder.ReportPath);
 
-        Assert.Equal(4, result.Figures.Count);
+        Assert.Equal(5, result.Figures.Count); // 4 by width and the F1-F4 summary page
         foreach (string figure in result.Figures) PngHeader.Read(figure);
         var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
         Assert.Equal(4, f1.Count);

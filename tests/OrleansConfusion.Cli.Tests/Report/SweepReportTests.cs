@@ -15,11 +15,12 @@ public sealed class SweepReportTests
         string[] expected =
         [
             "min-cosine-vs-epoch-by-width.png", "train-loss-vs-epoch-by-width.png",
-            "cosine-density-by-width.png", "eta-vs-width.png",
+            "cosine-density-by-width.png", "eta-vs-width.png", SummaryFigure.File,
         ];
         Assert.Equal(expected.Order(), result.Figures.Select(Path.GetFileName).Order());
         foreach (string figure in result.Figures)
-            Assert.Equal((ReportFigures.Width, ReportFigures.Height), PngHeader.Read(figure));
+            Assert.Equal(Path.GetFileName(figure) == SummaryFigure.File ? (SummaryFigure.Width, SummaryFigure.Height) : (ReportFigures.Width, ReportFigures.Height),
+                PngHeader.Read(figure));
 
         var f1 = result.Trends.Where(r => r.Finding == "F1").ToList();
         Assert.Equal(4, f1.Count); // paper min cosine, η, per-sample min cosine, train loss
