@@ -79,6 +79,41 @@ public sealed class DashboardQueryTests(MonitoredSweepFixture sweep)
             Assert.Empty(await sweep.Prometheus.QueryAsync($"{gauge}{{sweep=\"{MonitoredSweepFixture.SweepName}\"}}"));
     }
 
+    /// <summary>
+    /// Every histogram the silo exports has bounds across its real range, in its own unit: ours in seconds from
+    /// 100 µs to 10 min, Orleans' in milliseconds from 50 µs to its 30 s response timeout. OpenTelemetry's
+    /// default bounds (0, 5 … 10000) put every measurement, and every local grain call, in the first bucket.
+    /// </summary>
+    [Fact]
+    public async Task Every_duration_histogram_has_buckets_across_its_range()
+    {
+        var scrape = (await sweep.Silo.ScrapeAsync()).Split('\n');
+        var histograms = scrape.Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal) && l.EndsWith(" histogram", StringComparison.Ordinal))
+            .Select(l => l.Split(' ')[2]).ToList();
+        Assert.Contains("orleansconfusion_measurement_duration_seconds", histograms);
+        Assert.Contains("orleans_app_requests_latency_milliseconds", histograms);
+
+        var wrong = new List<string>();
+        // Message sizes are no durations; every other histogram is one and must say its unit.
+        foreach (var name in histograms.Where(n => !n.EndsWith("_bytes", StringComparison.Ordinal)))
+        {
+            var bounds = scrape.Where(l => l.StartsWith(name + "_bucket{", StringComparison.Ordinal))
+                .Select(l => l[(l.IndexOf("le=\"", StringComparison.Ordinal) + 4)..])
+                .Select(le => le[..le.IndexOf('"')])
+                .Where(le => le != "+Inf")
+                .Select(le => double.Parse(le, CultureInfo.InvariantCulture))
+                .Distinct().Order().ToList();
+            (double First, double Last)? range = name.EndsWith("_seconds", StringComparison.Ordinal) ? (0.0001, 600)
+                : name.EndsWith("_milliseconds", StringComparison.Ordinal) ? (0.05, 30000)
+                : null;
+            if (range is null) wrong.Add($"{name}: no unit suffix this test knows");
+            else if (bounds.Count == 0 || bounds.Where(b => b > 0).DefaultIfEmpty(double.NaN).First() > range.Value.First || bounds[^1] < range.Value.Last)
+                wrong.Add($"{name}: bounds {string.Join(", ", bounds)}; want {range.Value.First} to {range.Value.Last}");
+        }
+
+        Assert.True(wrong.Count == 0, string.Join('\n', wrong));
+    }
+
     async Task CheckAsync(string title, string refId, string expr, SweepFacts facts)
     {
         switch (title, refId)
