@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OrleansConfusion.Grains.Abstractions;
@@ -9,11 +8,12 @@ namespace OrleansConfusion.Grains.Tests;
 /// <summary>
 /// What the OpenTelemetry SDK exports from <see cref="ConfusionMetrics"/>, with the cumulative temporality
 /// the Prometheus exporter uses: the histogram's bounds, series that leave with their trials, and the
-/// counters' zero series.
+/// counters' zero series. The meter gets a version of its own: the cluster tests' silos, in this process,
+/// have meters of the same name whose series the provider would otherwise mix in.
 /// </summary>
 public sealed class ConfusionMetricsExportTests : IDisposable
 {
-    readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    readonly VersionedMeterFactory _meters = new($"test-{Guid.NewGuid():N}");
     readonly List<MetricSnapshot> _exported = [];
     readonly MeterProvider _provider;
     readonly ConfusionMetrics _metrics;
@@ -22,16 +22,21 @@ public sealed class ConfusionMetricsExportTests : IDisposable
     {
         _provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(ConfusionMetrics.MeterName)
-            .AddInMemoryExporter(_exported, reader => reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative)
+            .AddInMemoryExporter(_exported, reader =>
+            {
+                reader.TemporalityPreference = MetricReaderTemporalityPreference.Cumulative;
+                // Collected only when a test asks (ForceFlush), never by the reader's own timer in between.
+                reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = Timeout.Infinite;
+            })
             .Build();
-        _metrics = new ConfusionMetrics(_services.GetRequiredService<IMeterFactory>());
+        _metrics = new ConfusionMetrics(_meters);
     }
 
     public void Dispose()
     {
         _metrics.Dispose();
         _provider.Dispose();
-        _services.Dispose();
+        _meters.Dispose();
     }
 
     [Fact]
@@ -98,7 +103,7 @@ public sealed class ConfusionMetricsExportTests : IDisposable
     {
         _exported.Clear();
         Assert.True(_provider.ForceFlush(), "the metric reader did not collect");
-        return _exported.Where(m => m.Name == name).SelectMany(m => m.MetricPoints).ToList();
+        return _exported.Where(m => m.Name == name && m.MeterVersion == _meters.Version).SelectMany(m => m.MetricPoints).ToList();
     }
 
     List<string> Widths(string name) => Collect(name).Select(p => Tag(p, "width")).Order(StringComparer.Ordinal).ToList();
@@ -115,6 +120,25 @@ public sealed class ConfusionMetricsExportTests : IDisposable
         var buckets = new List<(double, long)>();
         foreach (var bucket in point.GetHistogramBuckets()) buckets.Add((bucket.ExplicitBound, bucket.BucketCount));
         return buckets;
+    }
+
+    sealed class VersionedMeterFactory(string version) : IMeterFactory
+    {
+        readonly List<Meter> _created = [];
+
+        public string Version => version;
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(new MeterOptions(options.Name) { Version = version, Tags = options.Tags, Scope = this });
+            _created.Add(meter);
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            foreach (var meter in _created) meter.Dispose();
+        }
     }
 
     static TrialSpec Trial(string id, int width) => new()
