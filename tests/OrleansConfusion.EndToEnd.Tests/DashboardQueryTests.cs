@@ -208,13 +208,16 @@ public sealed class DashboardQueryTests(MonitoredSweepFixture sweep)
     }
 
     /// <summary>
-    /// A per-running-trial panel: over the sweep (a subquery), one series per label value the sweep had,
+    /// A per-running-trial panel: over the sweep (a subquery), series only for label values the sweep had,
     /// each inside the range metrics.parquet holds for it; and nothing now that every trial has ended.
+    /// A trial's series lives only while it trains (a second or two here) and Prometheus samples every
+    /// second, so it may miss a trial: at least one, not every one, must have been seen.
     /// </summary>
     async Task CheckGaugePanelAsync(string expr, string overTime, string label, IReadOnlyDictionary<string, (double Min, double Max)> measured)
     {
         var seen = ByLabel(await QueryAsync($"{overTime}(({expr})[{Window}:1s])"), label);
-        Assert.Equal(measured.Keys.Order(StringComparer.Ordinal), seen.Keys.Order(StringComparer.Ordinal));
+        Assert.True(seen.Count > 0, $"Prometheus never saw a series while the trials ran; measured {label}s: {string.Join(", ", measured.Keys)}");
+        Assert.Subset(measured.Keys.ToHashSet(StringComparer.Ordinal), seen.Keys.ToHashSet(StringComparer.Ordinal));
         foreach (var (value, (min, max)) in seen.Select(s => (s.Value, measured[s.Key])))
             Assert.True(value >= min - 1e-9 && value <= max + 1e-9, $"{label}: {value}, measured {min}..{max}");
         var now = await QueryAsync(expr);
