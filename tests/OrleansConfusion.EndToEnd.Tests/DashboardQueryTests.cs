@@ -26,6 +26,11 @@ public sealed class DashboardQueryTests(MonitoredSweepFixture sweep)
     public async Task Every_panel_query_matches_what_the_sweep_did()
     {
         var facts = SweepFacts.Read(sweep.WatchOutput);
+        // Rates, quantiles and the per-trial gauges need samples taken while the sweep ran. Prometheus' first
+        // scrape can come seconds after it reports ready; say so rather than fail on every panel.
+        int during = await ScrapesBetweenAsync(facts.StartedAt, facts.FinishedAt);
+        Assert.True(during >= 2, $"Prometheus scraped the silo {during} times while the sweep ran ({facts.StartedAt:O} to {facts.FinishedAt:O}); "
+            + "the fixture must let it scrape before submitting");
         var failures = new List<string>();
         var panels = JsonNode.Parse(File.ReadAllText(DashboardPath))!["panels"]!.AsArray().Select(p => p!)
             .Where(p => p["targets"] is JsonArray { Count: > 0 }).ToList();
@@ -224,6 +229,17 @@ public sealed class DashboardQueryTests(MonitoredSweepFixture sweep)
         Assert.True(now.Count == 0, "still shown after the sweep: " + string.Join(", ", now.Select(s => $"{string.Join(',', s.Labels)}={s.Value}")));
     }
 
+    /// <summary>Samples of the silo's `up` series taken between two instants (a range query of the raw samples).</summary>
+    async Task<int> ScrapesBetweenAsync(DateTimeOffset from, DateTimeOffset to)
+    {
+        var url = $"http://127.0.0.1:{sweep.Prometheus.Port}/api/v1/query?query={Uri.EscapeDataString($"up[{Window}]")}";
+        using var doc = JsonDocument.Parse(await Http.GetStringAsync(url));
+        return doc.RootElement.GetProperty("data").GetProperty("result").EnumerateArray()
+            .SelectMany(series => series.GetProperty("values").EnumerateArray())
+            .Select(sample => DateTimeOffset.FromUnixTimeMilliseconds((long)(sample[0].GetDouble() * 1000)))
+            .Count(at => at >= from && at <= to);
+    }
+
     async Task<IReadOnlyList<(Dictionary<string, string> Labels, double Value)>> QueryAsync(string expr)
     {
         var result = await sweep.Prometheus.QueryAsync(expr);
@@ -249,6 +265,8 @@ public sealed class DashboardQueryTests(MonitoredSweepFixture sweep)
     sealed record SweepFacts(
         int Trials,
         int Completed,
+        DateTimeOffset StartedAt,
+        DateTimeOffset FinishedAt,
         int BatchSize,
         IReadOnlyDictionary<string, (double Min, double Max, double Sum)> Cost,
         IReadOnlyDictionary<string, (double Min, double Max)> MinCosineByWidth,
@@ -273,6 +291,8 @@ public sealed class DashboardQueryTests(MonitoredSweepFixture sweep)
             return new SweepFacts(
                 status["total"]!.GetValue<int>(),
                 status["completed"]!.GetValue<int>(),
+                DateTimeOffset.Parse(status["started_at"]!.GetValue<string>(), CultureInfo.InvariantCulture),
+                DateTimeOffset.Parse(status["finished_at"]!.GetValue<string>(), CultureInfo.InvariantCulture),
                 checked((int)Rows(db, $"SELECT max(batch_size) {from}").Single()[0]),
                 new Dictionary<string, (double, double, double)>
                 {
