@@ -16,7 +16,7 @@ public static class TelemetryExtensions
     /// whatever it was. Our own histogram is in seconds and carries its bounds as advice
     /// (<see cref="ConfusionMetrics.MeasurementDurationBuckets"/>).
     /// </summary>
-    public static readonly double[] OrleansMillisecondBuckets =
+    public static readonly IReadOnlyList<double> OrleansMillisecondBuckets =
     [
         0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 30000,
     ];
@@ -28,7 +28,7 @@ public static class TelemetryExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter(ConfusionMetrics.MeterName, OrleansMeter)
                 .AddView(instrument => instrument.Meter.Name == OrleansMeter && instrument.Unit == "ms" && IsHistogram(instrument)
-                    ? new ExplicitBucketHistogramConfiguration { Boundaries = OrleansMillisecondBuckets }
+                    ? new ExplicitBucketHistogramConfiguration { Boundaries = [.. OrleansMillisecondBuckets] }
                     : null)
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());

@@ -58,9 +58,10 @@ public sealed class ConfusionMetrics : IDisposable
 
     /// <summary>
     /// Called when a coordinator takes a sweep (submitted, or activated on this silo): the started and
-    /// finished counters get their series at 0, so increase() and rate() count the first trial too.
-    /// A counter series that appears only at its first increment has no earlier sample, and Prometheus
-    /// takes that first value as the baseline (the dashboard showed 7.41 finished trials for 9).
+    /// finished counters get their series at 0. A counter series that appears only at its first increment
+    /// has no earlier sample, and Prometheus takes that first value as the baseline (the dashboard showed
+    /// 7.41 finished trials for 9); with the zero series, increase() and rate() count every increment after
+    /// the first scrape. The dashboard's counts read exact totals instead (docs/KUBERNETES.md, Metrics).
     /// </summary>
     public void SweepActive(string sweepId)
     {
