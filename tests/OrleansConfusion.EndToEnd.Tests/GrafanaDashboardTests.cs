@@ -38,6 +38,55 @@ public sealed class GrafanaDashboardTests(MonitoredSweepFixture sweep)
         }
     }
 
+    /// <summary>
+    /// The dashboard names no data source of its own: a "datasource" variable of type prometheus, and every
+    /// panel, target and query variable uses it, so the JSON imports into a Grafana whose Prometheus has any uid.
+    /// </summary>
+    [Fact]
+    public void Every_query_uses_the_datasource_variable()
+    {
+        var dashboard = JsonNode.Parse(File.ReadAllText(DashboardPath))!;
+        var variables = dashboard["templating"]!["list"]!.AsArray().Select(v => v!).ToList();
+        var datasource = Assert.Single(variables, v => v["type"]!.GetValue<string>() == "datasource");
+        Assert.Equal("datasource", datasource["name"]!.GetValue<string>());
+        Assert.Equal("prometheus", datasource["query"]!.GetValue<string>());
+
+        var references = DatasourceReferences(dashboard).ToList();
+        Assert.True(references.Count >= 20, $"only {references.Count} datasource references found");
+        var pinned = references.Where(r => r.Uid != "${datasource}" || r.Type != "prometheus").Select(r => $"{r.Path}: {r.Type}/{r.Uid}").ToList();
+        Assert.True(pinned.Count == 0, "Not the ${datasource} variable:\n" + string.Join('\n', pinned));
+
+        // Every panel with queries has a data source, on the panel or on each target.
+        foreach (var panel in dashboard["panels"]!.AsArray().Select(p => p!).Where(p => p["targets"] is JsonArray { Count: > 0 }))
+            Assert.True(panel["datasource"] is not null || panel["targets"]!.AsArray().All(t => t!["datasource"] is not null),
+                $"panel '{panel["title"]}' has no datasource");
+    }
+
+    /// <summary>Every "datasource" object below <paramref name="node"/> (panels, targets, variables), with its JSON path.</summary>
+    static IEnumerable<(string Path, string? Type, string? Uid)> DatasourceReferences(JsonNode node, string path = "$")
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (value is null) continue;
+                    if (key == "datasource" && value is JsonObject ds)
+                        yield return ($"{path}.{key}", ds["type"]?.GetValue<string>(), ds["uid"]?.GetValue<string>());
+                    else if (key == "datasource" && value is JsonValue)
+                        yield return ($"{path}.{key}", null, value.GetValue<string>());
+                    else foreach (var r in DatasourceReferences(value, $"{path}.{key}")) yield return r;
+                }
+
+                break;
+            case JsonArray array:
+                for (int i = 0; i < array.Count; i++)
+                    if (array[i] is { } item)
+                        foreach (var r in DatasourceReferences(item, $"{path}[{i}]")) yield return r;
+                break;
+        }
+    }
+
     /// <summary>Panel targets' expr, and label_values(metric, label) template queries (their metric).</summary>
     static IEnumerable<string> Expressions(JsonNode node)
     {

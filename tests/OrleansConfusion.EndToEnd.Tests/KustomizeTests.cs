@@ -52,6 +52,47 @@ public sealed class KustomizeTests
         Assert.Equal("Redis", config.Scalar("Silo__Clustering"));
     }
 
+    /// <summary>Every container of every workload, per overlay: the GPU overlay once kept the CPU silo image.</summary>
+    public static TheoryData<string, string> OverlayImages => new()
+    {
+        {
+            "cpu", """
+                Deployment/grafana grafana=grafana/grafana:11.6.0
+                Deployment/prometheus prometheus=prom/prometheus:v2.55.1
+                Deployment/redis redis=redis:7.4-alpine
+                Deployment/silo silo=ghcr.io/example/orleansconfusion-silo:cpu
+                Job/submit-sweep confusion=ghcr.io/example/orleansconfusion-client:latest
+                """
+        },
+        {
+            "gpu", """
+                Deployment/grafana grafana=grafana/grafana:11.6.0
+                Deployment/prometheus prometheus=prom/prometheus:v2.55.1
+                Deployment/redis redis=redis:7.4-alpine
+                Deployment/silo silo=ghcr.io/example/orleansconfusion-silo:cuda
+                Job/submit-sweep confusion=ghcr.io/example/orleansconfusion-client:latest
+                """
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(OverlayImages))]
+    public void Every_container_runs_the_overlays_image(string overlay, string expected)
+    {
+        var actual = Kustomize.Render($"k8s/overlays/{overlay}")
+            .Where(d => d.Kind() is "Deployment" or "StatefulSet" or "DaemonSet" or "Job")
+            .SelectMany(d =>
+            {
+                var spec = d.Map("spec").Map("template").Map("spec");
+                return spec.List("initContainers").Concat(spec.List("containers"))
+                    .Select(c => $"{d.Kind()}/{d.Name()} {c.Scalar("name")}={c.Scalar("image")}");
+            })
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+        Assert.Equal(expected.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), actual);
+    }
+
     [Fact]
     public void Only_the_gpu_overlay_asks_for_gpus()
     {

@@ -43,6 +43,7 @@ public sealed class SweepCoordinatorGrain(
     {
         if (S.Spec is not null)
         {
+            metrics.SweepActive(SweepId);
             await OpenOutputAsync(S.OutputDirectory, cancellationToken);
             Reconcile();
             if (S.State == SweepState.Running) StartTimer();
@@ -84,6 +85,7 @@ public sealed class SweepCoordinatorGrain(
         S.OutputDirectory = directory;
         S.CancelRequested = false;
         S.State = SweepState.Running;
+        metrics.SweepActive(SweepId);
         S.StartedAt ??= DateTimeOffset.UtcNow;
         S.FinishedAt = null;
         await SaveAsync();

@@ -104,6 +104,9 @@ public sealed class TrialGrain(
                 logger.LogWarning("Trial {Trial} did not stop before deactivation ended", this.GetPrimaryKeyString());
             }
         }
+        // Normally FinishAsync has done this; a worker that outlived the wait may never get back to it.
+        _finishing = true;
+        if (_spec is not null) metrics.TrialStopped(_spec);
         _timer?.Dispose();
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
@@ -167,8 +170,10 @@ public sealed class TrialGrain(
 
     async Task FinishAsync(TrialSpec spec, TrialResult? result, Exception? error, double wallSeconds)
     {
-        metrics.TrialStopped(spec);
+        // Finishing first: the rows still in the channel are taken after this (with the outcome, or by the
+        // flush below) and must not put the ended trial back into the per-trial gauges.
         _finishing = true;
+        metrics.TrialStopped(spec);
         if (_deactivating)
         {
             await RetryAsync(FlushAsync, "flush measurements");
@@ -254,7 +259,7 @@ public sealed class TrialGrain(
         while (_measurements is not null && _measurements.Reader.TryRead(out var record))
         {
             var row = MeasurementRowMapper.ToRow(spec.TrialId, record, DateTimeOffset.UtcNow);
-            metrics.MeasurementTaken(spec, row);
+            metrics.MeasurementTaken(spec, row, trialRunning: !_finishing);
             _unsent.Add(row);
         }
     }

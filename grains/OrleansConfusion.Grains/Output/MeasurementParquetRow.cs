@@ -47,8 +47,11 @@ public sealed class MeasurementParquetRow : ConfigurationColumns
     [JsonPropertyName("grad_norm_max")] public double? GradNormMax { get; set; }
     [JsonPropertyName("per_sample_seconds")] public double PerSampleSeconds { get; set; }
 
+    // Milliseconds, not microseconds: Parquet.Net 6.1.0 writes timestamp statistics in milliseconds whatever the
+    // unit (upstream issue 769), and readers that prune by statistics (DuckDB, Arrow) then skipped every row.
+    // In milliseconds values and statistics agree; ParquetStatisticsTests checks both with DuckDB and ParquetSharp.
     [JsonPropertyName("recorded_at")]
-    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+    [ParquetTimestamp(ParquetTimestampResolution.Milliseconds, true, true)]
     public DateTime RecordedAt { get; set; }
 
     public static MeasurementParquetRow From(TrialSpec trial, MeasurementRow r)

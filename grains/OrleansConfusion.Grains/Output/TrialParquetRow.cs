@@ -24,8 +24,11 @@ public sealed class TrialParquetRow : ConfigurationColumns
     [JsonPropertyName("attempt")] public int Attempt { get; set; }
     [JsonPropertyName("resumed_from_step")] public long? ResumedFromStep { get; set; }
 
+    // Milliseconds, not microseconds: Parquet.Net 6.1.0 writes timestamp statistics in milliseconds whatever the
+    // unit (upstream issue 769), and readers that prune by statistics (DuckDB, Arrow) then skipped every row.
+    // In milliseconds values and statistics agree; ParquetStatisticsTests checks both with DuckDB and ParquetSharp.
     [JsonPropertyName("finished_at")]
-    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+    [ParquetTimestamp(ParquetTimestampResolution.Milliseconds, true, true)]
     public DateTime FinishedAt { get; set; }
 
     public static TrialParquetRow From(TrialSpec trial, TrialOutcome o)

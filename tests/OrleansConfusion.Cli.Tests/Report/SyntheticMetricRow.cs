@@ -40,6 +40,6 @@ public sealed class SyntheticMetricRow
     [JsonPropertyName("grad_norm_mean")] public double? GradNormMean { get; set; }
 
     [JsonPropertyName("recorded_at")]
-    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+    [ParquetTimestamp(ParquetTimestampResolution.Milliseconds, true, true)]
     public DateTime RecordedAt { get; set; } = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 }

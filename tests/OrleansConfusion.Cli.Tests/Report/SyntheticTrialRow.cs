@@ -26,7 +26,7 @@ public sealed class SyntheticTrialRow
     [JsonPropertyName("error")] public string? Error { get; set; }
 
     [JsonPropertyName("finished_at")]
-    [ParquetTimestamp(ParquetTimestampResolution.Microseconds, true, true)]
+    [ParquetTimestamp(ParquetTimestampResolution.Milliseconds, true, true)]
     public DateTime FinishedAt { get; set; }
 
     public SyntheticTrialRow Clone() => (SyntheticTrialRow)MemberwiseClone();

@@ -33,7 +33,11 @@ public sealed class SchemaDocumentationTests
         Every Parquet file is written to a temporary name and renamed, so a reader never sees a truncated file.
         Types are as DuckDB reports them (`DESCRIBE SELECT * FROM read_parquet('…')`). Doubles that have
         no value (no measurement yet, a non-finite loss) are null rather than NaN. Timestamps are UTC
-        microseconds. This file is generated from `SweepOutputSchema` in `grains/OrleansConfusion.Grains`.
+        milliseconds (`TIMESTAMP(MILLIS, isAdjustedToUTC)`): Parquet.Net 6.1.0 writes a timestamp column's
+        statistics in milliseconds whatever its unit (upstream issue 769), so microsecond values got statistics
+        that DuckDB and Arrow read as 1970-01-21, and filters such as `recorded_at > TIMESTAMPTZ '2026-01-01'`
+        skipped every row. `ParquetStatisticsTests` checks every column's statistics with DuckDB and ParquetSharp.
+        This file is generated from `SweepOutputSchema` in `grains/OrleansConfusion.Grains`.
 
         ## trials.parquet
 
