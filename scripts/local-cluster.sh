@@ -42,6 +42,7 @@ for ((i = 0; i < silos; i++)); do
   Silo__GatewayPort=$((30000 + i)) \
   Urls="http://127.0.0.1:$((8080 + i))" \
   OrleansConfusion__Scheduling__CheckpointDirectory="$root/runs/checkpoints" \
+  OrleansConfusion__Output__BaseDirectory="$root" \
     dotnet "$dll" >"$logs/silo$i.log" 2>&1 &
   silo_pids+=($!)
 done
