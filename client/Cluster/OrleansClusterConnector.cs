@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,6 +39,11 @@ public sealed class OrleansClusterConnector : IClusterConnector
                 redis.Password = target.RedisPassword;
                 client.UseRedisClustering(o => o.ConfigurationOptions = redis);
             }
+            else if (address.Kind == ClusterKind.Gateway)
+            {
+                client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ServiceId, o.ClusterId) = (target.ServiceId, target.ClusterId));
+                client.UseStaticClustering(ResolveGateway(address));
+            }
             else
             {
                 client.UseLocalhostClustering(address.Port, target.ServiceId, target.ClusterId);
@@ -68,6 +75,20 @@ public sealed class OrleansClusterConnector : IClusterConnector
             host.Dispose();
             string where = $"cannot reach the cluster at {target.Address} (service '{target.ServiceId}', cluster '{target.ClusterId}')";
             throw new ClusterUnreachableException(tls is null ? $"{where}: {why}" : $"{where}: {tls}", e);
+        }
+    }
+
+    /// <summary>Every address the gateway's name resolves to (a Service has one); a name that does not resolve is unreachable (exit 3).</summary>
+    static IPEndPoint[] ResolveGateway(ClusterAddress address)
+    {
+        try
+        {
+            var addresses = IPAddress.TryParse(address.Host, out var ip) ? [ip] : Dns.GetHostAddresses(address.Host);
+            return addresses.Select(a => new IPEndPoint(a, address.Port)).ToArray();
+        }
+        catch (SocketException e)
+        {
+            throw new ClusterUnreachableException($"cannot reach the cluster at {address}: the gateway name '{address.Host}' does not resolve ({e.Message})", e);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class ClusterOptionSet
 
     public Option<string> Cluster { get; } = new("--cluster", "-c")
     {
-        Description = "Cluster to connect to: localhost[:gatewayPort] (default port 30000) or redis://host[:port]",
+        Description = "Cluster to connect to: localhost[:gatewayPort] (default port 30000), host[:gatewayPort] (one gateway address, e.g. a Kubernetes Service) or redis://host[:port]",
         DefaultValueFactory = _ => "localhost",
     };
 

@@ -49,5 +49,16 @@ public sealed class TlsOptionTests : IDisposable
         Assert.Contains("--redis-password", cli.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("silo-gateway:30000", "Gateway", "silo-gateway", 30000)]
+    [InlineData("silo-gateway", "Gateway", "silo-gateway", 30000)]
+    [InlineData("localhost:30001", "Localhost", "localhost", 30001)]
+    [InlineData("redis://redis", "Redis", "redis", 6379)]
+    public void A_cluster_address_names_a_gateway_a_localhost_silo_or_a_redis(string text, string kind, string host, int port)
+    {
+        Assert.True(Cluster.ClusterAddress.TryParse(text, out var address, out string error), error);
+        Assert.Equal((kind, host, port), (address.Kind.ToString(), address.Host, address.Port));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

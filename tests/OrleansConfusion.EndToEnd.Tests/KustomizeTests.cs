@@ -106,6 +106,8 @@ public sealed class KustomizeTests
         var missing = new List<string>();
         void Need(string kind, string name)
         {
+            // The Secrets for certificates and the Redis password are created by the operator, never rendered.
+            if (kind == "Secret" && Security.KustomizeSecurityTests.ExternalSecrets.Contains(name)) return;
             if (name.Length > 0 && !defined.Contains((kind, name))) missing.Add($"{kind}/{name}");
         }
 
@@ -143,11 +145,7 @@ public sealed class KustomizeTests
         var rule = Assert.Single(role.List("rules"));
         var verbs = rule["verbs"].AllNodes.OfType<YamlScalarNode>().Select(v => v.Value).ToHashSet();
         Assert.Superset(verbs, new HashSet<string?> { "get", "watch", "list", "delete", "patch" });
-
-        var policy = docs.Single(d => d.Kind() == "NetworkPolicy" && d.Name() == "silo");
-        var inNamespace = policy.Map("spec").List("ingress").Single(i => i.Children.ContainsKey("from"));
-        Assert.All(inNamespace.List("from"), f => Assert.Empty(f.Map("podSelector").Children));
-        Assert.Equal(["11111", "30000"], inNamespace.List("ports").Select(p => p.Scalar("port")).Order());
+        // The silo NetworkPolicy is checked, port by port, in Security/KustomizeSecurityTests.
     }
 
     [Fact]
