@@ -26,6 +26,12 @@ public sealed class OrleansClusterConnector : IClusterConnector
     {
         // Bad files are bad input (exit 2), found before any connection is tried.
         var certificates = target.Tls is { } files ? ClusterCertificates.Load(files.CertificatePath, files.KeyPath, files.CaPath) : null;
+        // Everything before the diagnosis shares one budget, so the whole connect stays within ConnectTimeout.
+        var startBy = DateTime.UtcNow + ConnectTimeout - ProbeBudget;
+        // A Redis that refuses the password makes the Orleans client wait out its whole timeout; one AUTH says so at once.
+        if (target.Address.Kind == ClusterKind.Redis
+            && await RedisAuthProbe.RefusalAsync(target.Address.Host, target.Address.Port, target.RedisPassword, ProbeBudget / 2) is { } refused)
+            throw RedisRefused(target, refused, null);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Orleans logs connection failures as warnings with stack traces; the CLI reports them itself.
         builder.Logging.ClearProviders();
@@ -54,7 +60,7 @@ public sealed class OrleansClusterConnector : IClusterConnector
         });
         var host = builder.Build();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ConnectTimeout - ProbeBudget);
+        timeout.CancelAfter(startBy - DateTime.UtcNow is { Ticks: > 0 } left ? left : TimeSpan.Zero);
         try
         {
             await host.StartAsync(timeout.Token).WaitAsync(timeout.Token);
@@ -66,10 +72,7 @@ public sealed class OrleansClusterConnector : IClusterConnector
             if (IsRedisAuthenticationFailure(e))
             {
                 host.Dispose();
-                throw new ClusterUnreachableException(
-                    $"Redis at {target.Address} refused to authenticate this client ({why}): " +
-                    (target.RedisPassword is null ? "it requires a password; give --redis-password or $" : "the password is wrong; check --redis-password or $") +
-                    Commands.ClusterOptionSet.RedisPasswordVariable, e);
+                throw RedisRefused(target, why, e);
             }
             string? tls = await ExplainTlsAsync(host, target, certificates);
             host.Dispose();
@@ -91,6 +94,11 @@ public sealed class OrleansClusterConnector : IClusterConnector
             throw new ClusterUnreachableException($"cannot reach the cluster at {address}: the gateway name '{address.Host}' does not resolve ({e.Message})", e);
         }
     }
+
+    static ClusterUnreachableException RedisRefused(ClusterTarget target, string why, Exception? inner) => new(
+        $"Redis at {target.Address} refused to authenticate this client ({why}): " +
+        (target.RedisPassword is null ? "it requires a password; give --redis-password or $" : "the password is wrong; check --redis-password or $") +
+        Commands.ClusterOptionSet.RedisPasswordVariable, inner);
 
     static bool IsRedisAuthenticationFailure(Exception e)
     {

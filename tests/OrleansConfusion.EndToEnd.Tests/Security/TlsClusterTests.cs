@@ -93,6 +93,29 @@ public sealed class TlsClusterTests(TlsClusterFixture cluster) : IClassFixture<T
     }
 
     [Fact]
+    public async Task Both_the_silo_port_and_the_gateway_port_speak_tls_with_the_silos_certificate()
+    {
+        // A plaintext Orleans port would answer no TLS handshake; these present the silo's own certificate.
+        for (var i = 0; i < cluster.Silos.Count; i++)
+        {
+            foreach (int port in new[] { cluster.Silos[i].SiloPort, cluster.Silos[i].GatewayPort })
+            {
+                using var tcp = new System.Net.Sockets.TcpClient();
+                await tcp.ConnectAsync("127.0.0.1", port);
+                string subject = "";
+                await using var ssl = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, certificate, _, _) =>
+                {
+                    subject = certificate?.Subject ?? "";
+                    return true;
+                });
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await ssl.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost" }, timeout.Token);
+                Assert.Equal($"CN=silo{i}", subject);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Redis_refuses_a_connection_without_the_password()
     {
         var replies = await cluster.Redis.SendAsync(["PING"], ["KEYS", "*"]);
