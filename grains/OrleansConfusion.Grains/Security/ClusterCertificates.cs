@@ -45,7 +45,8 @@ public sealed class ClusterCertificates
         {
             certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
         }
-        catch (CryptographicException e)
+        // A key that belongs to another certificate is an ArgumentException, an unreadable file a CryptographicException.
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw new ClusterCertificateException($"certificate '{certificatePath}' with key '{keyPath}' cannot be loaded: {e.Message}", e);
         }
