@@ -116,6 +116,8 @@ internal static class ClusterBenchmarks
             silo.AddMemoryGrainStorage(StorageNames.Sweeps);
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(trainer);
+            // The bench writes to a temp folder of its own choosing, like `confusion run`.
+            silo.Services.Configure<ParquetSinkOptions>(o => o.ConfineToBase = false);
         });
         builder.ConfigureClient(client => client.AddOrleansConfusionClient());
         await using var cluster = builder.Build();

@@ -16,6 +16,7 @@ builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans", tags: [S
 
 builder.UseOrleans(silo => silo
     .UseConfiguredClustering(hosting, redis)
+    .UseConfiguredTls(hosting)
     .AddOrleansConfusion());
 
 var app = builder.Build();

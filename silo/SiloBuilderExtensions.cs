@@ -46,6 +46,7 @@ public static class SiloBuilderExtensions
                 }
 
                 var redis = ConfigurationOptions.Parse(redisConnectionString);
+                if (!string.IsNullOrEmpty(options.RedisPassword)) redis.Password = options.RedisPassword;
                 silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone())
                     // Grain state goes through Orleans' own codec (AddOrleansConfusion makes it the default).
                     .AddRedisGrainStorage(StorageNames.Sweeps, o => o.ConfigurationOptions = redis.Clone())

@@ -31,4 +31,14 @@ public sealed class SiloHostingOptions
     /// host gives up. Keep Kubernetes' terminationGracePeriodSeconds above it.
     /// </summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// Password of the Redis in <c>ConnectionStrings:Redis</c> (its <c>requirepass</c>), kept apart from the connection
+    /// string so that it can come from a Secret while the address stays in a ConfigMap. Set, it overrides any
+    /// <c>password=</c> in the connection string.
+    /// </summary>
+    public string? RedisPassword { get; set; }
+
+    /// <summary>TLS on Orleans connections ("Silo:Tls"); see <see cref="SiloTlsOptions"/>.</summary>
+    public SiloTlsOptions Tls { get; set; } = new();
 }

@@ -1,15 +1,21 @@
 namespace OrleansConfusion.Cli.Cluster;
 
 /// <summary>
-/// Where a cluster is: "localhost[:gatewayPort]" (localhost clustering, gateway 30000 by default) or
-/// "redis://host[:port]" (Redis membership, port 6379 by default).
+/// Where a cluster is: "localhost[:gatewayPort]" (localhost clustering, gateway 30000 by default),
+/// "redis://host[:port]" (Redis membership, port 6379 by default) or "host[:gatewayPort]" (one gateway address,
+/// for example the silo-gateway Service in k8s/).
 /// </summary>
 public sealed record ClusterAddress(ClusterKind Kind, string Host, int Port)
 {
     public const int DefaultGatewayPort = 30000;
     public const int DefaultRedisPort = 6379;
 
-    public override string ToString() => Kind == ClusterKind.Redis ? $"redis://{Host}:{Port}" : $"localhost:{Port}";
+    public override string ToString() => Kind switch
+    {
+        ClusterKind.Redis => $"redis://{Host}:{Port}",
+        ClusterKind.Gateway => $"{Host}:{Port}",
+        _ => $"localhost:{Port}",
+    };
 
     public static bool TryParse(string text, out ClusterAddress address, out string error)
     {
@@ -27,12 +33,14 @@ public sealed record ClusterAddress(ClusterKind Kind, string Host, int Port)
             address = new ClusterAddress(ClusterKind.Redis, host, port);
             return true;
         }
-        if (SplitHostPort(text, DefaultGatewayPort, out string h, out int p) && h is "localhost" or "127.0.0.1")
+        if (!text.Contains("://", StringComparison.Ordinal) && SplitHostPort(text, DefaultGatewayPort, out string h, out int p))
         {
-            address = new ClusterAddress(ClusterKind.Localhost, "localhost", p);
+            address = h is "localhost" or "127.0.0.1"
+                ? new ClusterAddress(ClusterKind.Localhost, "localhost", p)
+                : new ClusterAddress(ClusterKind.Gateway, h, p);
             return true;
         }
-        error = $"'{text}' is not a cluster address: use localhost[:gatewayPort] or redis://host[:port]";
+        error = $"'{text}' is not a cluster address: use localhost[:gatewayPort], host[:gatewayPort] or redis://host[:port]";
         return false;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using OrleansConfusion.Cli.Cluster;
+using OrleansConfusion.Grains;
 
 namespace OrleansConfusion.Cli.Commands;
 
@@ -28,7 +29,18 @@ public abstract class ClusterCommand : BaseCommand
             return ExitCodes.BadInput;
         }
         if (!TryPrepare(parseResult, out object? prepared, out int exitCode)) return exitCode;
-        await using var session = await _connector.ConnectAsync(target, cancellationToken);
+        ClusterSession session;
+        try
+        {
+            session = await _connector.ConnectAsync(target, cancellationToken);
+        }
+        catch (ClusterCertificateException e)
+        {
+            // An unreadable certificate, key or CA file is the user's input, found before any connection.
+            Output.Fail(e.Message);
+            return ExitCodes.BadInput;
+        }
+        await using var _ = session;
         return await ExecuteAsync(parseResult, session.Client, prepared, cancellationToken);
     }
 

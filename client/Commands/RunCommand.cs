@@ -45,7 +45,7 @@ public sealed class RunCommand : BaseCommand
         bool json = parseResult.GetValue(_json);
         var loaded = _loader.Load(parseResult.GetRequiredValue(_spec));
         if (!loaded.IsValid) return SpecErrorReport.Fail(_output, loaded, json);
-        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent));
+        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent), local: true);
         SpecErrorReport.PrintRejected(_output, loaded);
         _output.Info($"sweep {spec.Name}: {loaded.Trials} trial(s); output {Path.Combine(spec.OutputDirectory, spec.Name)}");
 

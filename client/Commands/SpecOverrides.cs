@@ -5,7 +5,7 @@ namespace OrleansConfusion.Cli.Commands;
 
 /// <summary>
 /// The spec argument and the options that override spec fields, shared by `run` and `submit`.
-/// Command-line options win over the spec; the output root is made absolute so messages show where files went.
+/// Command-line options win over the spec.
 /// </summary>
 internal static class SpecOverrides
 {
@@ -22,9 +22,18 @@ internal static class SpecOverrides
         return option;
     }
 
-    public static SweepSpec Apply(SweepSpec spec, string? outputDirectory, int? maxConcurrent) => spec with
+    /// <param name="local">
+    /// True for `run`, whose embedded silo shares this machine: the output root is made absolute here. False for
+    /// `submit`: the path goes to the silos as written, and they resolve it inside their own output base
+    /// (a path made absolute on the client names a folder on the wrong machine).
+    /// </param>
+    public static SweepSpec Apply(SweepSpec spec, string? outputDirectory, int? maxConcurrent, bool local)
     {
-        OutputDirectory = Path.GetFullPath(outputDirectory ?? spec.OutputDirectory),
-        MaxConcurrentTrials = maxConcurrent ?? spec.MaxConcurrentTrials,
-    };
+        string root = outputDirectory ?? spec.OutputDirectory;
+        return spec with
+        {
+            OutputDirectory = local ? Path.GetFullPath(root) : root,
+            MaxConcurrentTrials = maxConcurrent ?? spec.MaxConcurrentTrials,
+        };
+    }
 }

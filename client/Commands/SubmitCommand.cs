@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using OrleansConfusion.Cli.Cluster;
 using OrleansConfusion.Cli.Spec;
+using OrleansConfusion.Grains;
 using OrleansConfusion.Grains.Abstractions;
 using Spectre.Console;
 
@@ -38,9 +39,20 @@ public sealed class SubmitCommand : ClusterCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, IClusterClient client, object? prepared, CancellationToken cancellationToken)
     {
         var loaded = (SpecLoadResult)prepared!;
-        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent));
+        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent), local: false);
         SpecErrorReport.PrintRejected(Output, loaded);
-        var submission = await client.GetGrain<ISweepCoordinatorGrain>(spec.Name).SubmitAsync(spec);
+        SweepSubmission submission;
+        try
+        {
+            submission = await client.GetGrain<ISweepCoordinatorGrain>(spec.Name).SubmitAsync(spec);
+        }
+        catch (SpecRejectedException e)
+        {
+            // Refused by the silo before anything was stored or written (for example an output_dir outside its base).
+            string source = e.Field == OutputPathPolicy.Field && parseResult.GetValue(_out) is not null ? "--out" : Path.GetFileName(parseResult.GetRequiredValue(_spec));
+            Output.Fail($"{source}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
         if (parseResult.GetValue(_json))
         {
             Output.Out.WriteLine(JsonSerializer.Serialize(submission, CliJsonContext.Default.SweepSubmission));

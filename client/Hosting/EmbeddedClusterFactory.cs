@@ -32,6 +32,8 @@ public sealed class EmbeddedClusterFactory : IEmbeddedClusterFactory
                 .AddMemoryGrainStorage(StorageNames.Sweeps, o => o.NumStorageGrains = 1)
                 .UseInMemoryReminderService()
                 .AddOrleansConfusion();
+            // `run` writes for the user who started it, on their own machine: any path they give is theirs to use.
+            silo.Services.Configure<ParquetSinkOptions>(o => o.ConfineToBase = false);
             ConfigureSilo?.Invoke(silo);
         });
         var host = builder.Build();

@@ -27,8 +27,10 @@ RUN apt-get update \
  && useradd --uid 1654 --create-home --shell /usr/sbin/nologin app
 WORKDIR /app
 COPY --from=build /out/ ./
-# Output and checkpoints land in /app/runs (the ReadWriteMany volume in Kubernetes).
-RUN mkdir -p /app/runs && chown app /app/runs
+# Output and checkpoints land under /data (the ReadWriteMany volume in Kubernetes), the silo's output base:
+# sweeps may write nowhere else (OrleansConfusion:Output:BaseDirectory). /app stays owned by root.
+RUN mkdir -p /data && chown app /data
+ENV OrleansConfusion__Output__BaseDirectory=/data
 USER app
 ENV Urls=http://0.0.0.0:8080
 EXPOSE 8080 11111 30000

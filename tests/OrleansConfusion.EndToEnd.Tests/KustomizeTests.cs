@@ -59,18 +59,18 @@ public sealed class KustomizeTests
             "cpu", """
                 Deployment/grafana grafana=grafana/grafana:11.6.0
                 Deployment/prometheus prometheus=prom/prometheus:v2.55.1
-                Deployment/redis redis=redis:7.4-alpine
-                Deployment/silo silo=ghcr.io/example/orleansconfusion-silo:cpu
-                Job/submit-sweep confusion=ghcr.io/example/orleansconfusion-client:latest
+                Deployment/redis redis=redis:7.4.2-alpine
+                Deployment/silo silo=ghcr.io/example/orleansconfusion-silo:0.1.0-cpu
+                Job/submit-sweep confusion=ghcr.io/example/orleansconfusion-client:0.1.0
                 """
         },
         {
             "gpu", """
                 Deployment/grafana grafana=grafana/grafana:11.6.0
                 Deployment/prometheus prometheus=prom/prometheus:v2.55.1
-                Deployment/redis redis=redis:7.4-alpine
-                Deployment/silo silo=ghcr.io/example/orleansconfusion-silo:cuda
-                Job/submit-sweep confusion=ghcr.io/example/orleansconfusion-client:latest
+                Deployment/redis redis=redis:7.4.2-alpine
+                Deployment/silo silo=ghcr.io/example/orleansconfusion-silo:0.1.0-cuda
+                Job/submit-sweep confusion=ghcr.io/example/orleansconfusion-client:0.1.0
                 """
         },
     };
@@ -147,6 +147,8 @@ public sealed class KustomizeTests
         var missing = new List<string>();
         void Need(string kind, string name)
         {
+            // The Secrets for certificates and the Redis password are created by the operator, never rendered.
+            if (kind == "Secret" && Security.KustomizeSecurityTests.ExternalSecrets.Contains(name)) return;
             if (name.Length > 0 && !defined.Contains((kind, name))) missing.Add($"{kind}/{name}");
         }
 
@@ -184,11 +186,7 @@ public sealed class KustomizeTests
         var rule = Assert.Single(role.List("rules"));
         var verbs = rule["verbs"].AllNodes.OfType<YamlScalarNode>().Select(v => v.Value).ToHashSet();
         Assert.Superset(verbs, new HashSet<string?> { "get", "watch", "list", "delete", "patch" });
-
-        var policy = docs.Single(d => d.Kind() == "NetworkPolicy" && d.Name() == "silo");
-        var inNamespace = policy.Map("spec").List("ingress").Single(i => i.Children.ContainsKey("from"));
-        Assert.All(inNamespace.List("from"), f => Assert.Empty(f.Map("podSelector").Children));
-        Assert.Equal(["11111", "30000"], inNamespace.List("ports").Select(p => p.Scalar("port")).Order());
+        // The silo NetworkPolicy is checked, port by port, in Security/KustomizeSecurityTests.
     }
 
     [Fact]

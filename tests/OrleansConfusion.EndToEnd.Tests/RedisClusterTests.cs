@@ -35,6 +35,8 @@ public sealed class RedisClusterTests : IDisposable
             ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.100",
             ["Silo__Membership__ProbeTimeout"] = "00:00:02",
             ["Silo__Membership__NumMissedProbesLimit"] = "2",
+            // A clustered silo must choose its transport; this test is about failover, not TLS (see Security/).
+            ["Silo__Tls__Mode"] = "None",
         };
         var silos = new List<SiloProcess>();
         for (var i = 0; i < 3; i++) silos.Add(Own(await SiloProcess.StartRedisAsync($"silo{i}", redis.Port, _dir.Path, env)));

@@ -46,6 +46,8 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.StaleAfter = TimeSpan.FromSeconds(5);
             });
             silo.UseInMemoryReminderService();
+            // Output confined to this fixture's root, as on a real silo: every spec here writes inside it.
+            silo.Services.Configure<ParquetSinkOptions>(o => o.BaseDirectory = OutputRoot);
             silo.Services.AddGrainStorage(StorageNames.Sweeps, (sp, _) => new ProcessWideGrainStorage(sp.GetRequiredService<DeepCopier>()));
             silo.Services.AddSingleton<TorchTrialTrainer>();
             silo.Services.AddSingleton<ITrialTrainer, FakeTrainer>();
