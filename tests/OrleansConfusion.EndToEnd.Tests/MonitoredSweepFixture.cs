@@ -50,7 +50,8 @@ public sealed class MonitoredSweepFixture : IAsyncLifetime
         Prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{Silo.HttpPort}");
 
         var cluster = $"localhost:{Silo.GatewayPort}";
-        var runs = Path.Combine(_dir.Path, "runs");
+        // Relative: a silo resolves a submitted output path inside its base, here its working directory.
+        const string runs = "runs";
         using var stopScraping = new CancellationTokenSource();
         var scraping = ScrapeUntilAsync(stopScraping.Token);
 

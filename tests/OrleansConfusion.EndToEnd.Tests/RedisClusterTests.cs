@@ -43,7 +43,7 @@ public sealed class RedisClusterTests : IDisposable
 
         var cluster = $"redis://127.0.0.1:{redis.Port}";
         var output = Path.Combine(_dir.Path, "runs");
-        await CliRunner.RunOkAsync(TimeSpan.FromMinutes(1), "submit", SweepSpecs.Write(_dir.Path, SweepName, Widths, Steps, MeasureEvery), "--cluster", cluster, "--out", output);
+        await CliRunner.RunOkAsync(TimeSpan.FromMinutes(1), "submit", SweepSpecs.Write(_dir.Path, SweepName, Widths, Steps, MeasureEvery), "--cluster", cluster, "--out", "runs");
 
         var victim = await FirstTrainingSiloAsync(silos, TimeSpan.FromMinutes(2));
         victim.Kill();

@@ -22,9 +22,10 @@ public static class OutputPathPolicy
     /// <summary>
     /// The sweep's directory, &lt;base&gt;/&lt;outputDirectory&gt;/&lt;sweepId&gt;/, absolute.
     /// With <paramref name="confine"/> off (the CLI's embedded silo, which writes for the user who runs it),
-    /// any path is taken as given. Otherwise a path outside the base is refused with <see cref="SpecRejectedException"/>.
-    /// An absolute path is taken only when it already lies inside the base, so the silos' own view of
-    /// their volume (say /app/runs) still works; a relative one is resolved against the base.
+    /// any path is taken as given. Otherwise the path must be relative: it is resolved against the base, and
+    /// refused with <see cref="SpecRejectedException"/> when it leads outside. An absolute path is refused even
+    /// when it names a folder inside the base: the base is the silos' business (a volume mounted where their
+    /// deployment chooses), so a spec that names it would break when the deployment moves it.
     /// </summary>
     public static string Resolve(string outputDirectory, string sweepId, string baseDirectory, bool confine)
     {
@@ -38,11 +39,13 @@ public static class OutputPathPolicy
         string where = $"{Field} '{outputDirectory}'";
         string rule = $"sweep output must stay inside the silo's output base '{root}' (OrleansConfusion:Output:BaseDirectory); " +
                       $"give a path relative to it, e.g. {Field}: runs";
-        if (!IsInside(sweepDirectory, root))
+        if (Path.IsPathRooted(outputDirectory))
         {
-            string how = Path.IsPathRooted(outputDirectory) ? "is an absolute path outside the base" : "escapes the base";
+            string how = IsInside(sweepDirectory, root) ? "is an absolute path" : "is an absolute path outside the base";
             throw new SpecRejectedException(Field, $"{where} {how}: {rule}");
         }
+        if (!IsInside(sweepDirectory, root))
+            throw new SpecRejectedException(Field, $"{where} escapes the base: {rule}");
 
         // The base itself may be a link (a mounted volume); what matters is where each component below it leads.
         string realRoot = RealPath(root);

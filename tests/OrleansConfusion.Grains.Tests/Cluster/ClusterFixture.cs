@@ -27,6 +27,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Training slots of the silos active now.</summary>
     public int ActiveSlots => Cluster.Silos.Where(s => s.IsActive).Sum(s => SlotsBySilo[s.Name]);
 
+    /// <summary>What every spec here gives as its output_dir: relative, as a confined silo requires; it resolves to <see cref="OutputRoot"/>.</summary>
+    public const string Output = ".";
+
     public string OutputRoot { get; } = Path.Combine(Path.GetTempPath(), "orleansconfusion-grains-tests", Guid.NewGuid().ToString("N"));
 
     public async Task InitializeAsync()

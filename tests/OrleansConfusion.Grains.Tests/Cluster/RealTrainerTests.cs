@@ -13,7 +13,7 @@ public sealed class RealTrainerTests(ClusterFixture fixture)
         var spec = new SweepSpec
         {
             Name = name,
-            OutputDirectory = fixture.OutputRoot,
+            OutputDirectory = ClusterFixture.Output,
             Dataset = new DatasetSpec { Name = "sphere", SphereDimension = 8, SphereTrainSamples = 256, SphereTestSamples = 64, SphereClasses = 4 },
             Grid = new GridSpec { Architectures = ["mlp"], Widths = [16], Depths = [1], Inits = ["he_normal"] },
             Seeds = [0, 1],

@@ -16,7 +16,7 @@ public sealed class SiloFailureTests(ClusterFixture fixture)
         // A fourth silo (2 slots) joins and is killed while it trains; the shared cluster keeps its three.
         var victim = await fixture.Cluster.StartAdditionalSiloAsync();
         await fixture.Cluster.WaitForLivenessToStabilizeAsync();
-        var submission = await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 4, seeds: 2));
+        var submission = await sweep.SubmitAsync(Specs.Fake(name, ClusterFixture.Output, widths: 4, seeds: 2));
         var training = await Poll.UntilAsync(sweep, s => s.ActiveTrials.Any(t => t.Silo == victim.Name && t.State == TrialState.Running && t.Step > 0),
             TimeSpan.FromSeconds(30), $"a trial to train on {victim.Name}");
         // A trial reports its rows before its progress, so the coordinator held at least step 0 of this one.

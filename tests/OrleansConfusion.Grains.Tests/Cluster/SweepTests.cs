@@ -11,7 +11,7 @@ public sealed class SweepTests(ClusterFixture fixture)
     {
         string name = Specs.UniqueName("complete");
         TrainingTracker.Register(name, new FakeBehavior(5, TimeSpan.FromMilliseconds(150)));
-        var spec = Specs.Fake(name, fixture.OutputRoot, widths: 3, seeds: 2);
+        var spec = Specs.Fake(name, ClusterFixture.Output, widths: 3, seeds: 2);
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
 
         var clock = Stopwatch.StartNew();
@@ -45,7 +45,7 @@ public sealed class SweepTests(ClusterFixture fixture)
     {
         string name = Specs.UniqueName("reload");
         TrainingTracker.Register(name, new FakeBehavior(2, TimeSpan.FromMilliseconds(50)));
-        var spec = Specs.Fake(name, fixture.OutputRoot, widths: 2, seeds: 1);
+        var spec = Specs.Fake(name, ClusterFixture.Output, widths: 2, seeds: 1);
         await fixture.Client.GetGrain<ISweepCoordinatorGrain>(name).SubmitAsync(spec);
         await Poll.UntilAsync(fixture.Client.GetGrain<ISweepCoordinatorGrain>(name), s => s.State == SweepState.Completed, TimeSpan.FromSeconds(30), "the first run");
 
@@ -67,7 +67,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         string name = Specs.UniqueName("cancel");
         TrainingTracker.Register(name, new FakeBehavior(50, TimeSpan.FromMilliseconds(100)));
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
-        var submission = await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 4, seeds: 2));
+        var submission = await sweep.SubmitAsync(Specs.Fake(name, ClusterFixture.Output, widths: 4, seeds: 2));
         await Poll.UntilAsync(sweep, s => s.ActiveTrials.Any(t => t.State == TrialState.Running && t.Step > 0), TimeSpan.FromSeconds(30), "a trial to train");
 
         await sweep.CancelAsync();
@@ -83,7 +83,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         string name = Specs.UniqueName("capacity");
         TrainingTracker.Register(name, new FakeBehavior(3, TimeSpan.FromMilliseconds(150)));
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
-        await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 5, seeds: 2));
+        await sweep.SubmitAsync(Specs.Fake(name, ClusterFixture.Output, widths: 5, seeds: 2));
         var seen = new List<SweepStatus>();
         await Poll.UntilAsync(sweep, s => { seen.Add(s); return s.State == SweepState.Completed; }, TimeSpan.FromSeconds(60), "the sweep to complete");
 
@@ -110,7 +110,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         // Sent here by hand, for a trial still waiting behind full slots, to make the race deterministic.
         string name = Specs.UniqueName("handoff");
         TrainingTracker.Register(name, new FakeBehavior(100, TimeSpan.FromMilliseconds(200)));
-        var spec = Specs.Fake(name, fixture.OutputRoot, widths: 5, seeds: 2);
+        var spec = Specs.Fake(name, ClusterFixture.Output, widths: 5, seeds: 2);
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
         await sweep.SubmitAsync(spec);
         int totalSlots = fixture.ActiveSlots;
@@ -182,7 +182,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         string name = Specs.UniqueName("limit");
         TrainingTracker.Register(name, new FakeBehavior(3, TimeSpan.FromMilliseconds(100)));
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
-        await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 4, seeds: 1, maxConcurrent: 1));
+        await sweep.SubmitAsync(Specs.Fake(name, ClusterFixture.Output, widths: 4, seeds: 1, maxConcurrent: 1));
         await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(60), "the sweep to complete");
         Assert.Equal(1, TrainingTracker.For(name).MaxRunning);
     }
@@ -190,7 +190,7 @@ public sealed class SweepTests(ClusterFixture fixture)
     [Fact]
     public async Task An_invalid_spec_is_rejected_with_a_clear_message()
     {
-        var spec = Specs.Fake("bad-spec", fixture.OutputRoot, 1, 1) with { Grid = new GridSpec { Inits = ["foo"] } };
+        var spec = Specs.Fake("bad-spec", ClusterFixture.Output, 1, 1) with { Grid = new GridSpec { Inits = ["foo"] } };
         var e = await Assert.ThrowsAsync<ArgumentException>(() => fixture.Client.GetGrain<ISweepCoordinatorGrain>("bad-spec").SubmitAsync(spec));
         Assert.Contains("unknown init 'foo'", e.Message);
     }

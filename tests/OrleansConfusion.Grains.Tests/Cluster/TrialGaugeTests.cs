@@ -21,7 +21,7 @@ public sealed class TrialGaugeTests(ClusterFixture fixture)
         TrainingTracker.Register(name, new FakeBehavior(6, TimeSpan.FromMilliseconds(300)));
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
         using var gauges = new GaugeReader(name);
-        await sweep.SubmitAsync(Specs.Fake(name, fixture.OutputRoot, widths: 3, seeds: 1));
+        await sweep.SubmitAsync(Specs.Fake(name, ClusterFixture.Output, widths: 3, seeds: 1));
 
         // While trials run, their series are observed: the reader sees what an exporter would.
         var seen = new HashSet<string>(StringComparer.Ordinal);

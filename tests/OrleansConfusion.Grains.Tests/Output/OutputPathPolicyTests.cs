@@ -30,10 +30,14 @@ public sealed class OutputPathPolicyTests : IDisposable
     }
 
     [Fact]
-    public void An_absolute_path_inside_the_base_is_taken_as_the_silo_sees_it()
+    public void An_absolute_path_is_refused_even_inside_the_base()
     {
         string inside = Path.Combine(Base, "runs");
-        Assert.Equal(Path.Combine(inside, "sweep"), OutputPathPolicy.Resolve(inside, "sweep", Base, confine: true));
+        var e = Assert.Throws<SpecRejectedException>(() => OutputPathPolicy.Resolve(inside, "sweep", Base, confine: true));
+        Assert.Contains("is an absolute path", e.Message, StringComparison.Ordinal);
+        Assert.Contains("give a path relative to it", e.Message, StringComparison.Ordinal);
+        // Unconfined (the embedded `confusion run`), it is taken as given.
+        Assert.Equal(Path.Combine(inside, "sweep"), OutputPathPolicy.Resolve(inside, "sweep", Base, confine: false));
     }
 
     [Fact]
