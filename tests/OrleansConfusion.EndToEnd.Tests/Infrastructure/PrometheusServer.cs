@@ -83,7 +83,10 @@ public sealed class PrometheusServer : IDisposable
     public async Task WaitForScrapeAfterAsync(DateTimeOffset moment)
     {
         var since = moment.ToUnixTimeMilliseconds() / 1000.0;
-        var query = $"count(timestamp(up == 1) >= {since.ToString("F3", CultureInfo.InvariantCulture)})";
+        // timestamp() gives a sample's own time only when its argument is a plain selector: applied to an
+        // expression such as `up == 1` it gives the evaluation time, which is always after the moment (it let a
+        // fixture go on before any scrape of the sweep's end). So the time and the health are tested apart.
+        var query = $"count(timestamp(up) >= {since.ToString("F3", CultureInfo.InvariantCulture)} and up == 1)";
         var deadline = DateTimeOffset.UtcNow + ScrapeWait;
         while (DateTimeOffset.UtcNow < deadline)
         {
