@@ -1,18 +1,12 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace OrleansConfusion.Engine.Models;
 
-/// <summary>
-/// Batch norm over image channels whose affine parameters report their per-sample Gram
-/// (<see cref="BatchNormGram"/>: eval mode only, because train mode couples the samples).
-/// </summary>
-public sealed class ProbedBatchNorm2d : nn.Module<Tensor, Tensor>, IPerSampleGradientLayer
+/// <summary>Batch norm over image channels, with its per-sample Gram (<see cref="ProbedBatchNorm"/>).</summary>
+public sealed class ProbedBatchNorm2d : ProbedBatchNorm
 {
     private readonly BatchNorm2d bn;
-    private Tensor? _normalized;
-    private Tensor? _output;
 
     public ProbedBatchNorm2d(long channels, string name = "bn") : base(name)
     {
@@ -20,24 +14,7 @@ public sealed class ProbedBatchNorm2d : nn.Module<Tensor, Tensor>, IPerSampleGra
         RegisterComponents();
     }
 
-    public bool Recording { get; set; }
-    public Tensor? RecordedOutput => _output;
+    protected override Tensor Normalize(Tensor input) => bn.call(input);
 
-    public override Tensor forward(Tensor input)
-    {
-        var output = bn.call(input);
-        if (Recording)
-        {
-            if (training)
-                throw new InvalidOperationException("per-sample gradients of batch norm are measured in eval mode only");
-            _normalized = BatchNormGram.Normalized(input, bn.running_mean!, bn.running_var!, bn.eps);
-            _output = output.alias();
-        }
-        return output;
-    }
-
-    public void AddGram(Tensor outputGradient, Tensor gram) =>
-        BatchNormGram.Add(outputGradient, _normalized ?? throw new InvalidOperationException("no recorded forward pass"), gram);
-
-    public void ClearRecording() { _normalized = null; _output = null; }
+    protected override (Tensor Mean, Tensor Variance, double Eps) RunningStatistics => (bn.running_mean!, bn.running_var!, bn.eps);
 }

@@ -53,35 +53,15 @@ internal sealed class MeasurementProbe : IDisposable
         var (trainLoss, trainAccuracy) = Evaluate(model, _evalX, _evalY);
         var (testLoss, testAccuracy) = Evaluate(model, _testX, _testY);
 
-        CosineStatistics? paper = null;
-        double paperSeconds = 0;
-        if (m.PaperPairs > 0 && double.IsFinite(trainLoss))
-        {
-            var clock = Stopwatch.StartNew();
-            var random = new Random(SeedMix.Combine(_config.Seed, 3, step));
-            paper = PaperProtocol.Measure(model, _trainX, _trainY, m.PaperPairs, m.PaperBatch, random, m.HistogramBins);
-            paperSeconds = clock.Elapsed.TotalSeconds;
-        }
-
-        CosineStatistics? allPairs = null;
-        double allPairsSeconds = 0;
-        if (m.PaperBatches > 1 && double.IsFinite(trainLoss))
-        {
-            var clock = Stopwatch.StartNew();
-            // Its own generator stream (4), so turning it on leaves the random-pairs draws unchanged.
-            var random = new Random(SeedMix.Combine(_config.Seed, 4, step));
-            allPairs = PaperProtocol.MeasureAllPairs(model, _trainX, _trainY, m.PaperBatches, m.PaperBatch, random, m.HistogramBins);
-            allPairsSeconds = clock.Elapsed.TotalSeconds;
-        }
-
-        PerSampleStatistics? perSample = null;
-        double perSampleSeconds = 0;
-        if (_sampleX is not null && _sampleY is not null && double.IsFinite(trainLoss))
-        {
-            var clock = Stopwatch.StartNew();
-            perSample = PerSampleStatistics.FromGram(PerSampleGram.Compute(model, _sampleX, _sampleY), m.HistogramBins);
-            perSampleSeconds = clock.Elapsed.TotalSeconds;
-        }
+        // A diverged model (non-finite loss) has no meaningful gradients to compare: each measurement is skipped.
+        bool finite = double.IsFinite(trainLoss);
+        var (paper, paperSeconds) = Timed(finite && m.PaperPairs > 0, () =>
+            PaperProtocol.Measure(model, _trainX, _trainY, m.PaperPairs, m.PaperBatch, new Random(SeedMix.Combine(_config.Seed, 3, step)), m.HistogramBins));
+        // Its own generator stream (4), so turning it on leaves the random-pairs draws unchanged.
+        var (allPairs, allPairsSeconds) = Timed(finite && m.PaperBatches > 1, () =>
+            PaperProtocol.MeasureAllPairs(model, _trainX, _trainY, m.PaperBatches, m.PaperBatch, new Random(SeedMix.Combine(_config.Seed, 4, step)), m.HistogramBins));
+        var (perSample, perSampleSeconds) = Timed(finite && _sampleX is not null && _sampleY is not null, () =>
+            PerSampleStatistics.FromGram(PerSampleGram.Compute(model, _sampleX!, _sampleY!), m.HistogramBins));
 
         return new MeasurementRecord
         {
@@ -101,6 +81,15 @@ internal sealed class MeasurementProbe : IDisposable
             PerSample = perSample,
             PerSampleSeconds = perSampleSeconds,
         };
+    }
+
+    /// <summary>The measurement and its wall time when <paramref name="enabled"/>, else (null, 0).</summary>
+    private static (T? Value, double Seconds) Timed<T>(bool enabled, Func<T> measure) where T : class
+    {
+        if (!enabled) return (null, 0);
+        var clock = Stopwatch.StartNew();
+        var value = measure();
+        return (value, clock.Elapsed.TotalSeconds);
     }
 
     /// <summary>Mean cross-entropy and accuracy in eval mode, in chunks to bound memory.</summary>

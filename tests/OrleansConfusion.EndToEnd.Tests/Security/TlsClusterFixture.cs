@@ -13,7 +13,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
     public TempDirectory Dir { get; } = new("oc-sec-tls-");
     public TlsMaterial Authority { get; private set; } = null!;
     public TlsMaterial Stranger { get; private set; } = null!;
-    public PasswordRedis Redis { get; private set; } = null!;
+    public RedisServer Redis { get; private set; } = null!;
     public List<SiloProcess> Silos { get; } = [];
     public string Base => Dir.Combine("base");
     public string Cluster => $"redis://127.0.0.1:{Redis.Port}";
@@ -21,7 +21,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
     /// <summary>The env every silo of this cluster gets apart from its certificate.</summary>
     public Dictionary<string, string> CommonSiloEnv() => new()
     {
-        ["Silo__RedisPassword"] = Redis.Password,
+        ["Silo__RedisPassword"] = Redis.Password!,
         ["OrleansConfusion__Output__BaseDirectory"] = Base,
         ["OrleansConfusion__Scheduling__CheckpointDirectory"] = Path.Combine(Base, "checkpoints"),
     };
@@ -30,7 +30,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
     public Dictionary<string, string> CliEnv(TlsMaterial? material, TlsMaterial? trust = null)
     {
         var env = material?.CliEnv("client", trust) ?? [];
-        env["CONFUSION_REDIS_PASSWORD"] = Redis.Password;
+        env["CONFUSION_REDIS_PASSWORD"] = Redis.Password!;
         return env;
     }
 
@@ -41,7 +41,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
         Directory.CreateDirectory(Base);
         Authority = await TlsMaterial.CreateAsync("silo0", "silo1", "client");
         Stranger = await TlsMaterial.CreateAsync("client", "rogue");
-        Redis = await PasswordRedis.StartAsync();
+        Redis = await RedisServer.StartWithPasswordAsync();
         for (var i = 0; i < 2; i++)
         {
             var env = CommonSiloEnv();

@@ -122,7 +122,7 @@ public sealed class TlsClusterTests(TlsClusterFixture cluster) : IClassFixture<T
         Assert.All(replies, r => Assert.StartsWith("-NOAUTH", r, StringComparison.Ordinal));
         replies = await cluster.Redis.SendAsync(["AUTH", "wrong"]);
         Assert.StartsWith("-WRONGPASS", replies[0], StringComparison.Ordinal);
-        replies = await cluster.Redis.SendAsync(["AUTH", cluster.Redis.Password], ["PING"]);
+        replies = await cluster.Redis.SendAsync(["AUTH", cluster.Redis.Password!], ["PING"]);
         Assert.Equal(["+OK", "+PONG"], replies);
     }
 
