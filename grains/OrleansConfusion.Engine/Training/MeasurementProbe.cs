@@ -19,6 +19,7 @@ internal sealed class MeasurementProbe : IDisposable
     private readonly TrialConfig _config;
     private readonly Tensor _trainX, _trainY, _evalX, _evalY, _testX, _testY;
     private readonly Tensor? _sampleX, _sampleY;
+    private readonly AllPairsWorkspace _allPairs = new();
 
     /// <summary>The training set on the trial's device, shared with the SGD loop.</summary>
     public Tensor TrainInputs => _trainX;
@@ -59,7 +60,8 @@ internal sealed class MeasurementProbe : IDisposable
             PaperProtocol.Measure(model, _trainX, _trainY, m.PaperPairs, m.PaperBatch, new Random(SeedMix.Combine(_config.Seed, 3, step)), m.HistogramBins));
         // Its own generator stream (4), so turning it on leaves the random-pairs draws unchanged.
         var (allPairs, allPairsSeconds) = Timed(finite && m.PaperBatches > 1, () =>
-            PaperProtocol.MeasureAllPairs(model, _trainX, _trainY, m.PaperBatches, m.PaperBatch, new Random(SeedMix.Combine(_config.Seed, 4, step)), m.HistogramBins));
+            PaperProtocol.MeasureAllPairs(model, _trainX, _trainY, m.PaperBatches, m.PaperBatch, new Random(SeedMix.Combine(_config.Seed, 4, step)), m.HistogramBins,
+                workspace: _allPairs));
         var (perSample, perSampleSeconds) = Timed(finite && _sampleX is not null && _sampleY is not null, () =>
             PerSampleStatistics.FromGram(PerSampleGram.Compute(model, _sampleX!, _sampleY!), m.HistogramBins));
 
@@ -122,5 +124,6 @@ internal sealed class MeasurementProbe : IDisposable
     public void Dispose()
     {
         foreach (var t in new[] { _trainX, _trainY, _evalX, _evalY, _testX, _testY, _sampleX, _sampleY }) t?.Dispose();
+        _allPairs.Dispose();
     }
 }

@@ -77,4 +77,25 @@ public sealed class PaperAllPairsTests
         Assert.InRange(stats.Min, 1 - 1e-5, 1.0);
         Assert.Throws<ArgumentOutOfRangeException>(() => PaperProtocol.MeasureAllPairs(model, x, y, batches: 1, batchSize: 4, new Random(1), bins: 10));
     }
+
+    [Fact]
+    public void A_kept_workspace_gives_the_same_statistics_as_a_fresh_matrix_and_grows_to_fit()
+    {
+        using var generator = new Generator(9);
+        using var small = ModelFactory.Create(new ModelConfig { Width = 8, Depth = 1 }, [6], 4, generator);
+        using var large = ModelFactory.Create(new ModelConfig { Width = 32, Depth = 2 }, [6], 4, generator);
+        using var scope = NewDisposeScope();
+        var x = randn([64, 6], generator: generator);
+        var y = randint(0, 4, [64], generator: generator);
+        using var workspace = new AllPairsWorkspace();
+
+        foreach (var model in new[] { small, large, small })
+        {
+            var fresh = PaperProtocol.MeasureAllPairs(model, x, y, batches: 6, batchSize: 16, new Random(2), bins: 10);
+            var kept = PaperProtocol.MeasureAllPairs(model, x, y, batches: 6, batchSize: 16, new Random(2), bins: 10, workspace: workspace);
+            Assert.Equal(fresh.Min, kept.Min, 6);
+            Assert.Equal(fresh.Mean, kept.Mean, 6);
+            Assert.Equal(fresh.Histogram, kept.Histogram);
+        }
+    }
 }
