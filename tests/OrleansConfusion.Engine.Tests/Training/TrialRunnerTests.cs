@@ -5,6 +5,7 @@ using OrleansConfusion.Engine.Training;
 
 namespace OrleansConfusion.Engine.Tests.Training;
 
+[Collection(ProcessMeasurementCollection.Name)]
 public sealed class TrialRunnerTests
 {
     static TrialConfig Sphere(int epochs = 2, long seed = 1, double lr = 0.1, Activation activation = Activation.Relu, int depth = 2) => new()
