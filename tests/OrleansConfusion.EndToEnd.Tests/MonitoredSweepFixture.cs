@@ -32,10 +32,10 @@ public sealed class MonitoredSweepFixture : IAsyncLifetime
 
     public SiloProcess Silo { get; private set; } = null!;
     public PrometheusServer Prometheus { get; private set; } = null!;
-    public IReadOnlySet<string> ScrapedNames
-    {
-        get { lock (_scrapedNames) return _scrapedNames.ToHashSet(StringComparer.Ordinal); }
-    }
+    IReadOnlySet<string>? _finalNames;
+
+    /// <summary>Every series name a direct scrape listed; set once scraping has stopped, so readers need no lock.</summary>
+    public IReadOnlySet<string> ScrapedNames => _finalNames ?? throw new InvalidOperationException("the fixture is still scraping");
 
     public int Trials => Widths.Length;
     public string WatchOutput { get; private set; } = "";
@@ -64,6 +64,12 @@ public sealed class MonitoredSweepFixture : IAsyncLifetime
 
         await stopScraping.CancelAsync();
         await scraping;
+        _finalNames = _scrapedNames;
+    }
+
+    bool HasScraped(string name)
+    {
+        lock (_scrapedNames) return _scrapedNames.Contains(name);
     }
 
     /// <summary>
@@ -78,7 +84,7 @@ public sealed class MonitoredSweepFixture : IAsyncLifetime
             await Prometheus.WaitForSeriesAsync($"{gauge}{{sweep=\"{LiveSweepName}\"}}", LiveWait, () => Silo.Process.Tail());
 
         var deadline = DateTimeOffset.UtcNow + LiveWait;
-        while (!PerTrialGauges.All(ScrapedNames.Contains))
+        while (!PerTrialGauges.All(HasScraped))
         {
             Assert.True(DateTimeOffset.UtcNow < deadline, $"a direct scrape of /metrics never listed {string.Join(", ", PerTrialGauges)}.\n{Silo.Process.Tail()}");
             await Task.Delay(100);

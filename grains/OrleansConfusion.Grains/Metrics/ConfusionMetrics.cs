@@ -49,7 +49,7 @@ public sealed class ConfusionMetrics : IDisposable
         _steps = _meter.CreateCounter<long>("orleansconfusion.trial.steps", "{step}", "SGD steps trained");
         _samples = _meter.CreateCounter<long>("orleansconfusion.trial.samples", "{sample}", "Training samples processed");
         // Advice rather than a view in the silo: the bounds travel with the instrument, to any exporter.
-        _measurementDuration = _meter.CreateHistogram("orleansconfusion.measurement.duration", "s", "Time spent measuring confusion, by kind (paper, per_sample)",
+        _measurementDuration = _meter.CreateHistogram("orleansconfusion.measurement.duration", "s", "Time spent measuring confusion, by kind (paper, paper_allpairs, per_sample)",
             tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MeasurementDurationBuckets });
         _meter.CreateObservableGauge("orleansconfusion.trial.min_cosine", () => ObserveRunning(g => g.MinCosine), "1", "Latest minimum pairwise gradient cosine of running trials");
         _meter.CreateObservableGauge("orleansconfusion.trial.eta", () => ObserveRunning(g => g.Eta), "1", "Latest confusion bound eta of running trials");
