@@ -97,15 +97,25 @@ internal static class ClusterBenchmarks
         return clock.Elapsed.TotalMilliseconds;
     });
 
-    static SweepSpec NoOpSpec(int trials) => new()
+    /// <summary>One trial per width, each a valid mlp the no-op trainer never builds.</summary>
+    internal static SweepSpec NoOpSpec(int trials, string name = "bench-dispatch") => new()
     {
-        Name = "bench-dispatch",
+        Name = name,
         Grid = new GridSpec { Widths = Enumerable.Range(1, trials).ToArray(), Depths = [1] },
         Measurement = new MeasurementSpec { PaperPairs = 0, PerSampleM = 0 },
     };
 
     /// <summary>Three loopback silos of a test cluster, for the dispatch benchmark.</summary>
-    static async Task<List<(DateTime Submitted, DateTime Done)>> RunOnTestClusterAsync(int silos, int slots, ITrialTrainer trainer, SweepSpec spec)
+    static Task<List<(DateTime Submitted, DateTime Done)>> RunOnTestClusterAsync(int silos, int slots, ITrialTrainer trainer, SweepSpec spec) =>
+        OnTestClusterAsync(silos, slots, trainer, client => InTempFolderAsync(output => RunSweepsAsync(client, [spec with { OutputDirectory = output }])));
+
+    /// <summary>
+    /// Runs <paramref name="work"/> against a test cluster of in-process loopback silos with <paramref name="slots"/>
+    /// CPU slots each, all sharing <paramref name="trainer"/>; <paramref name="configureSilo"/> runs after the
+    /// bench's own configuration, so it can decorate what that registered (the scale benchmark's storage meter).
+    /// </summary>
+    internal static async Task<T> OnTestClusterAsync<T>(int silos, int slots, ITrialTrainer trainer, Func<IClusterClient, Task<T>> work,
+        Action<ISiloBuilder>? configureSilo = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -118,15 +128,16 @@ internal static class ClusterBenchmarks
             silo.Services.AddSingleton(trainer);
             // The bench writes to a temp folder of its own choosing, like `confusion run`.
             silo.Services.Configure<ParquetSinkOptions>(o => o.ConfineToBase = false);
+            configureSilo?.Invoke(silo);
         });
         builder.ConfigureClient(client => client.AddOrleansConfusionClient());
         await using var cluster = builder.Build();
         await cluster.DeployAsync();
-        return await InTempFolderAsync(output => RunSweepsAsync(cluster.Client, [spec with { OutputDirectory = output }]));
+        return await work(cluster.Client);
     }
 
     /// <summary>Runs <paramref name="work"/> on a fresh folder under the temp folder, removed afterwards, also on failure.</summary>
-    static async Task<T> InTempFolderAsync<T>(Func<string, Task<T>> work)
+    internal static async Task<T> InTempFolderAsync<T>(Func<string, Task<T>> work)
     {
         string folder = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench", Guid.NewGuid().ToString("N"));
         try
@@ -149,12 +160,7 @@ internal static class ClusterBenchmarks
         var walls = new List<(DateTime, DateTime)>();
         foreach (var spec in specs)
         {
-            var coordinator = grains.GetGrain<ISweepCoordinatorGrain>(spec.Name);
-            var submitted = Clock.Now;
-            await coordinator.SubmitAsync(spec);
-            SweepStatus status;
-            while ((status = await coordinator.GetStatusAsync()).State == SweepState.Running)
-                await Task.Delay(PollInterval);
+            var (submitted, status) = await RunSweepAsync(grains, spec, PollInterval);
             if (status.State != SweepState.Completed || status.FinishedAt is not { } finished)
                 throw new InvalidOperationException($"sweep {spec.Name} ended {status.State}");
             walls.Add((submitted, finished.UtcDateTime));
@@ -162,7 +168,37 @@ internal static class ClusterBenchmarks
         return walls;
     }
 
-    sealed class NoOpTrainer : ITrialTrainer
+    /// <summary>
+    /// Submits <paramref name="spec"/> and asks for its status every <paramref name="pollInterval"/> until it
+    /// leaves Running; returns when it was submitted and its last status. <paramref name="onStatus"/> sees each
+    /// call's latency and answer (the scale benchmark's status latencies, its disk check), or null for a call
+    /// that got none within Orleans' response timeout; with <paramref name="onStatus"/> the polling goes on
+    /// after one, without it the timeout is thrown. A periodic timer, not a delay after each answer, so a slow
+    /// answer does not make the calls sparser.
+    /// </summary>
+    internal static async Task<(DateTime Submitted, SweepStatus Status)> RunSweepAsync(IGrainFactory grains, SweepSpec spec, TimeSpan pollInterval,
+        Action<TimeSpan, SweepStatus?>? onStatus = null, CancellationToken cancellationToken = default)
+    {
+        var coordinator = grains.GetGrain<ISweepCoordinatorGrain>(spec.Name);
+        var submitted = Clock.Now;
+        await coordinator.SubmitAsync(spec);
+        using var timer = new PeriodicTimer(pollInterval);
+        while (true)
+        {
+            var call = Stopwatch.StartNew();
+            SweepStatus? status = null;
+            try
+            {
+                status = await coordinator.GetStatusAsync().WaitAsync(cancellationToken);
+            }
+            catch (TimeoutException) when (onStatus is not null) { }
+            onStatus?.Invoke(call.Elapsed, status);
+            if (status is not null && status.State != SweepState.Running) return (submitted, status);
+            await timer.WaitForNextTickAsync(cancellationToken);
+        }
+    }
+
+    internal sealed class NoOpTrainer : ITrialTrainer
     {
         public TrialResult Train(TrialSpec spec, TrialTrainingContext context) =>
             new() { Status = TrialOutcomeStatus.Completed, Device = context.Device };
@@ -188,7 +224,7 @@ internal static class ClusterBenchmarks
     }
 
     /// <summary>The coordinator's clock (FinishedAt is UTC wall time), shared by the bench and the trainer.</summary>
-    static class Clock
+    internal static class Clock
     {
         public static DateTime Now => DateTime.UtcNow;
     }
