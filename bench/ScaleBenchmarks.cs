@@ -145,7 +145,7 @@ internal static class ScaleBenchmarks
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
                 timedOut = stopped is null;
-                stopped ??= $"timeout after {timeout.TotalMinutes:0.#} min";
+                stopped ??= $"timeout after {timeout.TotalMinutes:0.##} min";
                 status = last ?? new SweepStatus();
             }
             catch (Exception e) when (e is ArgumentException or SpecRejectedException)
