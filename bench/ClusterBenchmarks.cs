@@ -88,12 +88,13 @@ internal static class ClusterBenchmarks
     /// </summary>
     static Task<double> FinalFilesMillisecondsAsync(int trials, int rowsPerTrial) => InTempFolderAsync(async directory =>
     {
-        var output = new SweepOutput(directory, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        await output.LoadAsync();
-        var finished = await OutputWarmup.JournalSampleTrialsAsync(output, trials, rowsPerTrial);
-        await output.WriteFinalAsync(finished);
+        var (recorder, _) = await SweepRecorder.OpenAsync(OutputWarmup.SamplePlan(trials), directory, rerunUnfinished: true,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using var _ = recorder;
+        await OutputWarmup.RecordSampleTrialsAsync(recorder, rowsPerTrial);
+        await recorder.WriteFinalAsync();
         var clock = Stopwatch.StartNew();
-        await output.WriteFinalAsync(finished);
+        await recorder.WriteFinalAsync();
         return clock.Elapsed.TotalMilliseconds;
     });
 

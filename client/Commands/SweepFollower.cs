@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OrleansConfusion.Cli.Cluster;
 using OrleansConfusion.Cli.Results;
 using OrleansConfusion.Cli.Views;
 using OrleansConfusion.Grains.Abstractions;
@@ -22,7 +23,7 @@ public sealed class SweepFollower(SweepProgressView view, CoordinatorResultsRead
         try
         {
             status = json ? await PollQuietlyAsync(coordinator, cancellationToken)
-                : await view.FollowAsync(_ => coordinator.GetStatusAsync(), cancellationToken);
+                : await view.FollowAsync(ct => CoordinatorCalls.CallAsync(coordinator.GetStatusAsync, ct).AsTask(), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -76,7 +77,7 @@ public sealed class SweepFollower(SweepProgressView view, CoordinatorResultsRead
     {
         while (true)
         {
-            var status = await coordinator.GetStatusAsync();
+            var status = await CoordinatorCalls.CallAsync(coordinator.GetStatusAsync, cancellationToken);
             if (SweepProgressView.IsOver(status)) return status;
             await Task.Delay(SweepProgressView.PollInterval, cancellationToken);
         }

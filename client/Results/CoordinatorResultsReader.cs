@@ -1,3 +1,4 @@
+using OrleansConfusion.Cli.Cluster;
 using OrleansConfusion.Grains.Abstractions;
 
 namespace OrleansConfusion.Cli.Results;
@@ -17,7 +18,8 @@ public sealed class CoordinatorResultsReader
         do
         {
             cancellationToken.ThrowIfCancellationRequested();
-            page = await coordinator.GetResultsAsync(offset, SweepResultsPage.MaxPageSize);
+            int from = offset;
+            page = await CoordinatorCalls.CallAsync(() => coordinator.GetResultsAsync(from, SweepResultsPage.MaxPageSize), cancellationToken);
             rows.AddRange(page.Trials.Select(ToSummary));
             offset += page.Trials.Length;
         }

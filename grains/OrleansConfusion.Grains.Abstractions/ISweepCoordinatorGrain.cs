@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace OrleansConfusion.Grains.Abstractions;
 
 /// <summary>
@@ -10,6 +12,11 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     /// <summary>Idempotent: resubmitting the same spec keeps finished trials and re-drives the rest.</summary>
     Task<SweepSubmission> SubmitAsync(SweepSpec spec);
 
+    /// <summary>
+    /// From counters and the running trials, so it costs the same for any sweep size. Interleaved with the trials'
+    /// reports (it only reads), so a status call never waits behind a record append or a state write.
+    /// </summary>
+    [AlwaysInterleave]
     Task<SweepStatus> GetStatusAsync();
 
     /// <summary>
@@ -17,6 +24,7 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     /// per-trial summary, in plan order; <paramref name="count"/> is capped at <see cref="SweepResultsPage.MaxPageSize"/>.
     /// Answered from the coordinator's memory, so a client needs no access to the output folder.
     /// </summary>
+    [AlwaysInterleave]
     Task<SweepResultsPage> GetResultsAsync(int offset, int count);
 
     /// <summary>Cancels queued and running trials; finished ones and their rows are kept and written.</summary>
@@ -26,6 +34,10 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows);
     Task ReportProgressAsync(TrialStatus status);
 
-    /// <summary>A trial's end: <paramref name="lastRows"/> (its rows not yet delivered) are written before the outcome is taken.</summary>
+    /// <summary>
+    /// A trial's end: <paramref name="lastRows"/> (its rows not yet delivered) are written before the outcome is judged.
+    /// A completed or diverged outcome is taken only when the coordinator holds the row of its
+    /// <see cref="TrialOutcome.LastMeasuredStep"/>; otherwise the trial is re-driven.
+    /// </summary>
     Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows);
 }

@@ -2,7 +2,7 @@ namespace OrleansConfusion.Grains.Abstractions;
 
 /// <summary>
 /// One page of a sweep's per-trial summary, in plan order (<see cref="ISweepCoordinatorGrain.GetResultsAsync"/>).
-/// A sweep can hold up to 100,000 trials, so no call returns them all: a client reads pages of at most
+/// A sweep can hold up to 1,000,000 trials, so no call returns them all: a client reads pages of at most
 /// <see cref="MaxPageSize"/> until <see cref="Offset"/> + the rows reach <see cref="TotalTrials"/>.
 /// </summary>
 [GenerateSerializer, Immutable]

@@ -24,4 +24,10 @@ public sealed record TrialOutcome
 
     /// <summary>The step of the checkpoint the finishing attempt resumed from; null when it trained from scratch.</summary>
     [Id(17)] public long? ResumedFromStep { get; init; }
+
+    /// <summary>
+    /// The step of the last measurement the trial took (−1: none). The coordinator takes a completed or diverged
+    /// outcome only when it holds the row of that step, and so of every step before it.
+    /// </summary>
+    [Id(18)] public long LastMeasuredStep { get; init; } = -1;
 }

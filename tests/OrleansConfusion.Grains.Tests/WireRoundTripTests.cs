@@ -71,8 +71,9 @@ public sealed class GrainStateRoundTripTests
         using var host = BuildSilo(kind);
         var storage = SweepStorageSerializer(host, kind);
 
-        var state = new SweepCoordinatorState { Trials = { ["t"] = new TrialRecord { Spec = WireRoundTripTests.Sample } } };
-        var back = storage.Deserialize<SweepCoordinatorState>(storage.Serialize(state))!.Trials["t"].Spec;
+        // A trial grain's state holds the trial's spec (a coordinator's holds only the sweep's).
+        var state = new TrialGrainState { Spec = WireRoundTripTests.Sample };
+        var back = storage.Deserialize<TrialGrainState>(storage.Serialize(state))!.Spec!;
 
         Assert.False(back.Measurement.EachEpoch);
         Assert.False(back.Model.Bias);

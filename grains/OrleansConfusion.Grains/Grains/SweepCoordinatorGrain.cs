@@ -7,10 +7,18 @@ using OrleansConfusion.Grains.Abstractions;
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// One per sweep (key = spec name). Plans the sweep, keeps the unfinished trials queued, dispatches
-/// them as cluster capacity frees (never all at once), and writes every delivered row to the Parquet
-/// sink before acknowledging it. A timer (and a reminder, should the activation be lost) re-drives
-/// trials that went quiet or whose silo left the cluster; a re-driven trial resumes from its checkpoint.
+/// One per sweep (key = spec name): a thin shell around the sweep's <see cref="TrialBook"/> and its
+/// <see cref="SweepOutput"/>. It dispatches trials as cluster capacity frees (never all at once), writes every
+/// delivered row to the output's record before acknowledging it, and takes an outcome only when it holds the
+/// trial's rows. A timer (and a reminder, should the activation be lost) re-drives trials that went quiet or
+/// whose silo left the cluster; a re-driven trial resumes from its checkpoint.
+/// <para>
+/// The grain state is small and does not grow with the sweep: the spec (the plan is rebuilt from it, trial ids being
+/// deterministic), the sweep's state and the output folder. Progress lives in the output's append-only records,
+/// the one source of truth, which the activation streams back in. The state is written on submit, on activation,
+/// on cancel and at the end, never per trial. An etag conflict means another activation wrote it: this one then
+/// stops (it is "fenced") rather than overwrite.
+/// </para>
 /// </summary>
 public sealed class SweepCoordinatorGrain(
     [PersistentState("sweep", StorageNames.Sweeps)] IPersistentState<SweepCoordinatorState> state,
@@ -20,46 +28,53 @@ public sealed class SweepCoordinatorGrain(
     ConfusionMetrics metrics,
     ILogger<SweepCoordinatorGrain> logger) : Grain, ISweepCoordinatorGrain, IRemindable
 {
+    /// <summary>Rejected grid points kept in the state (and shown); the rest are counted.</summary>
+    internal const int RejectedShown = 100;
+
     readonly SemaphoreSlim _saveLock = new(1, 1);
-    SweepOutput? _output;
+    SweepRecorder? _recorder;
     IGrainTimer? _timer;
-
-    // Outcomes are durable in the output's outcome journal the moment they arrive, so the grain state (the whole
-    // plan, O(trials) to write) is saved once per timer tick rather than per outcome; on activation
-    // the journal is folded back in (see Reconcile). This keeps dispatch O(1) per trial.
-    bool _dirty;
-
-    // Whether this activation has registered the watchdog reminder (or is doing so).
     bool _watchdogRegistered;
+    string? _fencedBy;
 
-    // The state write of a sweep that just ended (see CompleteIfDoneAsync); never faults.
-    Task _finalSave = Task.CompletedTask;
+    // The final files being written (off every caller's path); null when not started or failed (the next tick retries).
+    Task? _finishing;
 
     string SweepId => this.GetPrimaryKeyString();
 
     SweepCoordinatorState S => state.State;
 
+    TrialBook? _book => _recorder?.Book;
+
+    SweepOutput? _output => _recorder?.Output;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (S.Spec is not null)
-        {
-            metrics.SweepActive(SweepId);
-            await OpenOutputAsync(S.OutputDirectory, cancellationToken);
-            Reconcile();
-            if (S.State == SweepState.Running) StartTimer();
-        }
+        if (S.Spec is null) return;
+        metrics.SweepActive(SweepId);
+        await OpenAsync(S.Spec, S.OutputDirectory, rerunUnfinished: false, cancellationToken);
+        if (S.State != SweepState.Running) return;
+        // Claim the sweep: the stored generation moves, so an older activation still alive somewhere is fenced at its next write.
+        S.Generation = _output!.Generation;
+        await SaveAsync();
+        StartTimer();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         metrics.SetSweepCounts(SweepId, null);
-        try { await _finalSave.WaitAsync(cancellationToken); }
-        catch (OperationCanceledException) { logger.LogWarning("Sweep {Sweep}: deactivated before its final state was stored; its next activation finishes it again", SweepId); }
+        if (_finishing is not null)
+        {
+            try { await _finishing.WaitAsync(cancellationToken); }
+            catch (OperationCanceledException) { logger.LogWarning("Sweep {Sweep}: deactivated before its final files were written; its next activation writes them", SweepId); }
+        }
+        if (_recorder is not null) await _recorder.DisposeAsync();
     }
 
     public async Task<SweepSubmission> SubmitAsync(SweepSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ThrowIfFenced();
         var plan = SweepPlanner.Plan(spec);
         if (!plan.IsValid)
             throw new ArgumentException($"sweep spec '{spec.Name}' is invalid:{Environment.NewLine} - {string.Join(Environment.NewLine + " - ", plan.Errors)}");
@@ -67,42 +82,40 @@ public sealed class SweepCoordinatorGrain(
             throw new ArgumentException($"spec name '{spec.Name}' does not match the coordinator's sweep id '{SweepId}'");
 
         string directory = sinkOptions.Value.SweepDirectory(spec.OutputDirectory, spec.Name);
-        if (_output is null || _output.Directory != directory) await OpenOutputAsync(directory, CancellationToken.None);
-        else await _output.LoadAsync();
+        if (S.Spec is not null && S.OutputDirectory != directory)
+            throw new SpecRejectedException("output_dir",
+                $"sweep '{SweepId}' already writes to '{S.OutputDirectory}', and its rows are there; resubmitting it to '{directory}' " +
+                "would start over without them. Resubmit with the same output folder, or give the sweep another name");
+        if (_finishing is not null) await _finishing;
+        _finishing = null;
 
-        int alreadyFinished = 0;
-        var records = new Dictionary<string, TrialRecord>();
-        foreach (var trial in plan.Trials)
-        {
-            var record = Merge(trial, S.Trials.GetValueOrDefault(trial.TrialId));
-            if (record.IsFinished) alreadyFinished++;
-            records[trial.TrialId] = record;
-        }
+        if (_book is not null && S.Spec == spec) _book.RequeueUnfinished();
+        else await OpenAsync(spec, directory, rerunUnfinished: true, CancellationToken.None);
+        var book = _book!;
+
         S.Spec = spec;
-        S.Trials = records;
-        S.Order = plan.Trials.Select(t => t.TrialId).ToList();
-        S.Rejected = plan.Rejected.Select(r => r.ToString()).ToArray();
         S.OutputDirectory = directory;
+        S.Rejected = plan.Rejected.Take(RejectedShown).Select(r => r.ToString()).ToArray();
+        S.RejectedCount = plan.Rejected.Count;
         S.CancelRequested = false;
         S.State = SweepState.Running;
-        metrics.SweepActive(SweepId);
         S.StartedAt ??= DateTimeOffset.UtcNow;
         S.FinishedAt = null;
+        S.Generation = _output!.Generation;
         await SaveAsync();
+        metrics.SweepActive(SweepId);
         StartTimer();
-        logger.LogInformation("Sweep {Sweep}: {Trials} trials ({Finished} already finished, {Rejected} grid points rejected), output {Output}",
-            SweepId, plan.Trials.Count, alreadyFinished, plan.Rejected.Count, directory);
-        // The plan is stored; dispatch before anything else this call does. The dispatch itself (attempts,
-        // Running) is stored at the next tick, as after an outcome: a restart before it re-sends the same
-        // starts, which a trial grain still training takes as a re-drive of itself.
-        await DriveAsync(save: false);
+        int alreadyFinished = book.CountOf(TrialState.Completed) + book.CountOf(TrialState.Diverged);
+        logger.LogInformation("Sweep {Sweep}: {Trials} trials ({Finished} already finished, {Rejected} grid points rejected), output {Output}, generation {Generation}",
+            SweepId, book.Count, alreadyFinished, plan.Rejected.Count, directory, S.Generation);
+        Drive();
         // Not awaited: the reminder only matters if this activation is lost, and nothing need wait for the
         // reminder table (milliseconds, more on a fresh silo). Each timer tick retries until it is in.
         if (S.State == SweepState.Running) _ = EnsureWatchdogAsync();
         return new SweepSubmission
         {
             SweepId = SweepId,
-            Trials = plan.Trials.Count,
+            Trials = book.Count,
             AlreadyFinished = alreadyFinished,
             Rejected = S.Rejected,
             OutputDirectory = directory,
@@ -118,64 +131,59 @@ public sealed class SweepCoordinatorGrain(
         {
             SweepId = SweepId,
             State = S.Spec is null ? SweepState.NotFound : S.State,
-            TotalTrials = S.Order.Count,
+            TotalTrials = _book?.Count ?? 0,
             Offset = offset,
-            Trials = _output is null ? [] : TrialResultRows.Page(S.Order, S.Trials, _output.Last, offset, count),
+            Trials = _book is null ? [] : TrialResultRows.Page(_book, offset, count),
             TrialsFile = ended && _output is not null ? _output.TrialsPath : "",
             MetricsFile = ended && _output is not null ? _output.MetricsPath : "",
-            MeasurementRows = _output?.MeasurementRows ?? 0,
+            MeasurementRows = _book?.MeasurementRows ?? 0,
         });
     }
 
     public async Task CancelAsync()
     {
-        if (S.State != SweepState.Running) return;
+        ThrowIfFenced();
+        if (S.State != SweepState.Running || _book is null) return;
         S.CancelRequested = true;
-        foreach (var record in S.Trials.Values.Where(r => r.State == TrialState.Queued).ToList())
-            await FinishAsync(record, CancelledOutcome(record, "cancelled before it started"));
-        foreach (var record in S.Trials.Values.Where(r => r.State == TrialState.Running))
-            _ = CancelTrialAsync(record.Spec);
         await SaveAsync();
-        await CompleteIfDoneAsync();
+        await CancelQueuedAsync("cancelled before it started");
+        foreach (var trial in _book.Running.ToList()) _ = CancelTrialAsync(_book.Spec(trial.Index));
+        CompleteIfDone();
     }
 
     public async Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows)
     {
-        ThrowIfUnknown();
-        if (_output is null || !S.Trials.TryGetValue(trialId, out var record)) return;
-        // Rows of any attempt are real measurements of the same deterministic trial; the sink drops repeated steps.
-        await _output.AppendMeasurementsAsync(record.Spec, rows);
-        if (attempt == record.Attempt) record.LastReportAt = DateTimeOffset.UtcNow;
+        var book = ThrowIfUnknown();
+        if (!book.TryIndex(trialId, out int index)) return;
+        await _recorder!.DeliverAsync(index, rows);
+        book.Heard(index, attempt, DateTimeOffset.UtcNow);
     }
 
-    public Task ReportProgressAsync(TrialStatus status)
+    public async Task ReportProgressAsync(TrialStatus status)
     {
-        if (S.State == SweepState.Running && S.Trials.TryGetValue(status.TrialId, out var record)
-            && !record.IsTerminal && status.Attempt == record.Attempt)
-        {
-            // A trial the watchdog re-queued but that is alive after all goes back to Running, not twice.
-            record.State = TrialState.Running;
-            // A silo trains at most its slots. A prefetched trial that says it trains on a silo this coordinator
-            // still sees full took the slot of one whose outcome is on its way: it counts as waiting until that
-            // outcome lands (PromoteWaiting), so the status never shows a silo over its slots.
-            bool training = status.State != TrialState.Queued;
-            record.WaitingForSlot = !training || (record.WaitingForSlot && TrainingOn(status.Silo, except: record) >= SlotsOf(status.Silo));
-            record.Status = status;
-            record.Silo = status.Silo;
-            record.LastReportAt = DateTimeOffset.UtcNow;
-        }
-        return Task.CompletedTask;
+        if (S.State != SweepState.Running || _book is null || _fencedBy is not null) return;
+        if (_book.Progress(status, SlotsOf, DateTimeOffset.UtcNow) is int attempt)
+            await _output!.AppendStartAsync(status.TrialId, attempt);
     }
 
     public async Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows)
     {
-        ThrowIfUnknown();
+        var book = ThrowIfUnknown();
         if (lastRows.Length > 0) await ReportMeasurementsAsync(outcome.TrialId, outcome.Attempt, lastRows);
-        if (!S.Trials.TryGetValue(outcome.TrialId, out var record) || record.IsTerminal) return;
-        await FinishAsync(record, outcome);
-        PromoteWaiting(record.Silo);
-        _dirty = true;
-        await DriveAsync(save: false);
+        var (verdict, numbered) = await _recorder!.FinishAsync(outcome, S.CancelRequested);
+        switch (verdict)
+        {
+            case OutcomeVerdict.Taken:
+                metrics.TrialFinished(SweepId, numbered.State);
+                if (numbered.Silo is { } silo) book.PromoteWaiting(silo, SlotsOf(silo));
+                break;
+            case OutcomeVerdict.RowsMissing:
+                book.TryIndex(outcome.TrialId, out int index);
+                logger.LogWarning("Sweep {Sweep}: trial {Trial} reported {State} with a measurement at step {Step}, but the coordinator holds its rows only through step {Held}; re-driving it from its newest checkpoint whose rows are held",
+                    SweepId, outcome.TrialId, outcome.State, outcome.LastMeasuredStep, book.DeliveredThrough(index));
+                break;
+        }
+        Drive();
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -187,169 +195,114 @@ public sealed class SweepCoordinatorGrain(
         }
         _watchdogRegistered = true;
         StartTimer();
-        await DriveAsync();
+        Tick();
     }
 
     /// <summary>
-    /// A trial reports to a coordinator with no sweep only when the sweep's state was lost (memory storage on
-    /// a silo that died). Refused rather than acknowledged and dropped: the trial keeps its rows and outcome
-    /// and sends them again once the spec is resubmitted.
+    /// A trial reports to a coordinator with no sweep only when the sweep's state was lost (memory storage on a silo
+    /// that died, or a Redis without persistence that restarted). Refused rather than acknowledged and dropped: the
+    /// trial keeps its rows and outcome and sends them again once the spec is resubmitted.
     /// </summary>
-    void ThrowIfUnknown()
+    TrialBook ThrowIfUnknown()
     {
-        if (S.Spec is null)
+        ThrowIfFenced();
+        if (S.Spec is null || _book is null)
             throw new InvalidOperationException($"sweep '{SweepId}' is not known to its coordinator (its state was lost); resubmit the spec to resume it");
+        return _book;
     }
 
-    /// <summary>Keeps the finished; re-queues the rest (failed and cancelled trials run again on resubmit).</summary>
-    TrialRecord Merge(TrialSpec trial, TrialRecord? old)
+    void ThrowIfFenced()
     {
-        if (old is not null)
+        if (_fencedBy is not null)
+            throw new InvalidOperationException($"this activation of sweep '{SweepId}' was superseded ({_fencedBy}); retry to reach the current one");
+    }
+
+    /// <summary>Builds the book from the plan and folds the output's records into it (streamed; see <see cref="SweepOutput.LoadAsync"/>).</summary>
+    async Task OpenAsync(SweepSpec spec, string directory, bool rerunUnfinished, CancellationToken cancellationToken)
+    {
+        var plan = SweepPlanner.Plan(spec);
+        SweepRecorder recorder;
+        LoadSummary loaded;
+        try
         {
-            old.Spec = trial;
-            bool stillRunning = old.State == TrialState.Running && S.State == SweepState.Running && !S.CancelRequested;
-            if (!old.IsFinished && !stillRunning)
-            {
-                old.State = TrialState.Queued;
-                old.Outcome = null;
-                old.Status = null;
-            }
-            return old;
+            (recorder, loaded) = await SweepRecorder.OpenAsync(plan.Trials, directory, rerunUnfinished, logger, cancellationToken);
         }
-        if (_output!.Outcomes.TryGetValue(trial.TrialId, out var found) && found.State is TrialState.Completed or TrialState.Diverged)
-            return new TrialRecord { Spec = trial, State = found.State, Outcome = found, Attempt = found.Attempt };
-        return new TrialRecord { Spec = trial, State = TrialState.Queued };
-    }
-
-    async Task OpenOutputAsync(string directory, CancellationToken cancellationToken)
-    {
-        _output = new SweepOutput(directory, logger);
-        await _output.LoadAsync(cancellationToken);
+        catch (InvalidOperationException e) when (rerunUnfinished)
+        {
+            throw new SpecRejectedException("output_dir", e.Message);
+        }
+        if (_recorder is not null) await _recorder.DisposeAsync();
+        _recorder = recorder;
+        logger.LogInformation("Sweep {Sweep}: read {Rows} rows and {Lines} trial-record lines from {Files} files in {Output}{Compacted}",
+            SweepId, loaded.Rows, loaded.TrialLines, loaded.Files, directory, loaded.Compacted ? " (trial record compacted)" : "");
     }
 
     void StartTimer()
     {
         var period = scheduling.Value.DispatchInterval;
-        _timer ??= this.RegisterGrainTimer(_ => DriveAsync(save: true), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        _timer ??= this.RegisterGrainTimer(_ => { Tick(); return Task.CompletedTask; }, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
     }
 
-    /// <summary>
-    /// One pass of the loop: re-drive the lost, dispatch into free capacity, finish when all are done.
-    /// <paramref name="save"/>: write the state now if anything changed (timer ticks), else leave it dirty.
-    /// </summary>
-    async Task DriveAsync(bool save = true)
+    /// <summary>The timer's pass: re-drive the lost, then dispatch; O(running trials + silos), never O(trials).</summary>
+    void Tick()
     {
-        if (S.State == SweepState.Running)
+        if (S.State == SweepState.Running && _book is not null && _fencedBy is null)
         {
-            _dirty |= Watchdog();
-            _dirty |= Dispatch();
-            if (save) _ = EnsureWatchdogAsync();
-            if (save && _dirty) await SaveAsync();
-            await CompleteIfDoneAsync();
+            Watchdog(_book);
+            _ = EnsureWatchdogAsync();
+        }
+        Drive();
+    }
+
+    /// <summary>Dispatch into free capacity, then finish when all are done.</summary>
+    void Drive()
+    {
+        if (S.State == SweepState.Running && _book is not null && _fencedBy is null)
+        {
+            if (!S.CancelRequested) Dispatch(_book);
+            CompleteIfDone();
         }
         metrics.SetSweepCounts(SweepId, S.Spec is null ? null : BuildStatus());
     }
 
-    bool Watchdog()
+    void Watchdog(TrialBook book)
     {
         var now = DateTimeOffset.UtcNow;
-        var staleAfter = scheduling.Value.StaleAfter;
-        bool changed = false;
-        foreach (var record in S.Trials.Values.Where(r => r.State == TrialState.Running))
-        {
-            bool stale = now - record.LastReportAt > staleAfter;
-            bool siloGone = record.Silo is not null && !cluster.IsActive(record.Silo);
-            if (!stale && !siloGone) continue;
-            logger.LogWarning("Sweep {Sweep}: trial {Trial} attempt {Attempt} on {Silo} is {Why}; re-driving it",
-                SweepId, record.Spec.TrialId, record.Attempt, record.Silo, siloGone ? "on a silo that left the cluster" : "silent");
-            record.State = TrialState.Queued;
-            record.Silo = null;
-            record.Status = null;
-            changed = true;
-        }
-        return changed;
+        foreach (string silo in book.SilosWithTrials.Where(s => !cluster.IsActive(s)).ToList())
+            foreach (int index in book.SiloLost(silo))
+                logger.LogWarning("Sweep {Sweep}: trial {Trial} was on {Silo}, which left the cluster; re-driving it", SweepId, book.Spec(index).TrialId, silo);
+        foreach (int index in book.Silent(now - scheduling.Value.StaleAfter))
+            logger.LogWarning("Sweep {Sweep}: trial {Trial} went silent; re-driving it", SweepId, book.Spec(index).TrialId);
     }
 
-    /// <summary>
-    /// Dispatches queued trials in plan order: first into free slots (the silo with most free slots as
-    /// placement hint), then up to <see cref="TrialSchedulingOptions.PrefetchPerSilo"/> more onto each
-    /// full silo, where they wait for its next free slot. A device then goes from one trial straight to
-    /// the next instead of idling through the outcome report and the next dispatch.
-    /// </summary>
-    bool Dispatch()
+    void Dispatch(TrialBook book)
     {
-        if (S.CancelRequested) return false;
-        var silos = cluster.ActiveSilos().Where(s => s.Slots > 0).ToList();
-        if (silos.Count == 0) return false;
-        var running = S.Trials.Values.Where(r => r.State == TrialState.Running).ToList();
-        var busy = silos.ToDictionary(s => s.Name, s => running.Count(r => r.Silo == s.Name));
-        int training = silos.Sum(s => Math.Min(busy[s.Name], s.Slots)) + running.Count(r => r.Silo is null || !busy.ContainsKey(r.Silo));
-        int cap = S.Spec!.MaxConcurrentTrials > 0 ? S.Spec.MaxConcurrentTrials : int.MaxValue;
-        // A trial prefetched onto a silo with a free slot would start at once, past the sweep's cap.
-        int prefetch = cap < silos.Sum(s => s.Slots) ? 0 : scheduling.Value.PrefetchPerSilo;
-
-        bool changed = false;
-        foreach (string id in S.Order)
+        var silos = cluster.ActiveSilos();
+        var slots = silos.Select(s => new SiloSlots(s.Name, s.Slots)).ToList();
+        foreach (var sent in book.Dispatch(slots, S.Spec!.MaxConcurrentTrials, scheduling.Value.PrefetchPerSilo, DateTimeOffset.UtcNow))
         {
-            var record = S.Trials[id];
-            if (record.State != TrialState.Queued) continue;
-            var silo = training < cap ? silos.Where(s => busy[s.Name] < s.Slots).MaxBy(s => s.Slots - busy[s.Name]) : null;
-            bool waits = silo is null;
-            if (waits) silo = silos.Where(s => busy[s.Name] >= s.Slots && busy[s.Name] < s.Slots + prefetch).MinBy(s => busy[s.Name] - s.Slots);
-            else training++;
-            if (silo is null) break;
-            busy[silo.Name]++;
-            record.State = TrialState.Running;
-            record.WaitingForSlot = waits;
-            record.Attempt++;
-            record.Silo = silo.Name;
-            record.Status = null;
-            record.LastReportAt = DateTimeOffset.UtcNow;
             metrics.TrialStarted(SweepId);
-            _ = StartTrialAsync(record, record.Attempt, silo.Address);
-            changed = true;
-        }
-        return changed;
-    }
-
-    /// <summary>Trials on <paramref name="silo"/> that said they train and wait only for an outcome to land take its free slots.</summary>
-    void PromoteWaiting(string? silo)
-    {
-        if (silo is null) return;
-        var held = S.Trials.Values
-            .Where(r => r.State == TrialState.Running && r.WaitingForSlot && r.Silo == silo && r.Status?.State == TrialState.Running)
-            .OrderBy(r => r.LastReportAt);
-        foreach (var record in held)
-        {
-            if (TrainingOn(silo, except: record) >= SlotsOf(silo)) break;
-            record.WaitingForSlot = false;
+            var address = silos.First(s => s.Name == sent.Silo).Address;
+            _ = StartTrialAsync(book, sent, address);
         }
     }
-
-    int TrainingOn(string? silo, TrialRecord except) =>
-        S.Trials.Values.Count(r => r != except && r.State == TrialState.Running && !r.WaitingForSlot && r.Silo == silo);
 
     /// <summary>A silo not (or no longer) in the membership holds nothing back.</summary>
     int SlotsOf(string? silo) => cluster.ActiveSilos().FirstOrDefault(s => s.Name == silo)?.Slots ?? int.MaxValue;
 
     /// <summary>Not awaited by the dispatch loop, so a slow silo never blocks the coordinator; failures re-queue.</summary>
-    async Task StartTrialAsync(TrialRecord record, int attempt, SiloAddress hint)
+    async Task StartTrialAsync(TrialBook book, Dispatched sent, SiloAddress hint)
     {
-        var trial = GrainFactory.GetGrain<ITrialGrain>(record.Spec.GrainKey);
+        var trial = GrainFactory.GetGrain<ITrialGrain>(sent.Spec.GrainKey);
         RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
         try
         {
-            await trial.StartAsync(record.Spec, attempt, _output!.DeliveredThroughStep(record.Spec.TrialId));
+            await trial.StartAsync(sent.Spec, sent.Token, book.DeliveredThrough(sent.Index));
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Sweep {Sweep}: starting trial {Trial} attempt {Attempt} failed; it goes back to the queue",
-                SweepId, record.Spec.TrialId, attempt);
-            if (record.State == TrialState.Running && record.Attempt == attempt)
-            {
-                record.State = TrialState.Queued;
-                record.Silo = null;
-            }
+            logger.LogWarning(e, "Sweep {Sweep}: starting trial {Trial} (dispatch {Token}) failed; it goes back to the queue", SweepId, sent.Spec.TrialId, sent.Token);
+            book.StartFailed(sent.Index, sent.Token);
         }
         finally
         {
@@ -363,58 +316,67 @@ public sealed class SweepCoordinatorGrain(
         catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: cancelling trial {Trial} failed", SweepId, spec.TrialId); }
     }
 
-    async Task FinishAsync(TrialRecord record, TrialOutcome outcome)
+    async Task CancelQueuedAsync(string why)
     {
-        await _output!.WriteOutcomeAsync(record.Spec, outcome);
-        record.State = outcome.State;
-        record.Outcome = outcome;
-        record.Status = null;
-        metrics.TrialFinished(SweepId, outcome.State);
+        foreach (var outcome in await _recorder!.CancelQueuedAsync(why)) metrics.TrialFinished(SweepId, outcome.State);
     }
 
-    async Task CompleteIfDoneAsync()
+    void CompleteIfDone()
     {
-        if (S.State != SweepState.Running) return;
-        if (S.CancelRequested)
+        if (S.State != SweepState.Running || _finishing is not null || _book is null) return;
+        if (S.CancelRequested && _book.CountOf(TrialState.Queued) > 0)
         {
             // Trials the watchdog took back from lost silos will never answer a cancel: count them as cancelled.
-            foreach (var record in S.Trials.Values.Where(r => r.State == TrialState.Queued).ToList())
-                await FinishAsync(record, CancelledOutcome(record, "cancelled"));
+            _finishing = CancelThenFinishAsync();
+            return;
         }
-        if (!S.Trials.Values.All(r => r.IsTerminal)) return;
-        var trials = S.Order.Select(id => S.Trials[id]).Select(r => (r.Spec, r.Outcome!)).ToList();
-        await _output!.WriteFinalAsync(trials);
-        S.State = S.CancelRequested ? SweepState.Cancelled : SweepState.Completed;
-        S.FinishedAt = DateTimeOffset.UtcNow;
-        // The files are final, so status says so at once; the state write follows off the caller's path and
-        // deactivation waits for it. Should a crash lose it, the stored sweep still reads Running, and the
-        // next activation finishes it again from the outcome journal (Reconcile, then the first tick).
-        _finalSave = SaveOrLogAsync();
-        _timer?.Dispose();
-        _timer = null;
-        // Not awaited: the sweep is finished and its files written, so status callers need not wait for the
-        // reminder table. Should this fail, the reminder's next tick finds the sweep over and unregisters it.
-        _ = UnregisterWatchdogQuietlyAsync();
-        logger.LogInformation("Sweep {Sweep} {State}: wrote {Trials} and {Metrics} ({Rows} measurements)",
-            SweepId, S.State, _output.TrialsPath, _output.MetricsPath, _output.MeasurementRows);
+        if (_book.Unfinished > 0) return;
+        _finishing = FinishAsync();
+    }
+
+    async Task CancelThenFinishAsync()
+    {
+        try { await CancelQueuedAsync("cancelled"); }
+        finally { _finishing = null; }
+        CompleteIfDone();
     }
 
     /// <summary>
-    /// After a restart the stored state may predate outcomes already in the outcome journal (state is
-    /// saved per tick, the journal per outcome): take those outcomes as final.
+    /// Writes the final files off every caller's path, then stores the sweep as ended. First a state write proves this
+    /// activation still owns the sweep, so a fenced activation never writes them. Should anything fail, the sweep stays
+    /// Running and the next tick tries again; should a crash come between the files and the state, the next activation
+    /// finds every trial finished and writes the same files again.
     /// </summary>
-    void Reconcile()
+    async Task FinishAsync()
     {
-        foreach (var record in S.Trials.Values.Where(r => !r.IsTerminal))
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
         {
-            if (!_output!.Outcomes.TryGetValue(record.Spec.TrialId, out var outcome)) continue;
-            // A queued record with the outcome's own attempt was re-queued on purpose (resubmit after failure).
-            bool newer = outcome.Attempt > record.Attempt || (record.State == TrialState.Running && outcome.Attempt == record.Attempt);
-            if (!newer) continue;
-            record.State = outcome.State;
-            record.Outcome = outcome;
-            record.Status = null;
-            _dirty = true;
+            await SaveAsync();
+            var recorder = _recorder!;
+            var book = recorder.Book;
+            var output = recorder.Output;
+            await Task.Run(() => recorder.WriteFinalAsync());
+            S.State = S.CancelRequested ? SweepState.Cancelled : SweepState.Completed;
+            S.FinishedAt = DateTimeOffset.UtcNow;
+            _timer?.Dispose();
+            _timer = null;
+            logger.LogInformation("Sweep {Sweep} {State}: wrote {Trials} and {Metrics} ({Rows} measurements) in {Seconds:F1} s",
+                SweepId, S.State, output.TrialsPath, output.MetricsPath, book.MeasurementRows, clock.Elapsed.TotalSeconds);
+            metrics.SetSweepCounts(SweepId, BuildStatus());
+            try { await SaveAsync(); }
+            catch (Exception e) when (_fencedBy is null)
+            {
+                // The files are final either way; a next activation that still reads Running writes them again.
+                logger.LogWarning(e, "Sweep {Sweep}: could not store its end; its next activation finishes it again", SweepId);
+            }
+            // Not awaited: should this fail, the reminder's next tick finds the sweep over and unregisters it.
+            _ = UnregisterWatchdogQuietlyAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Sweep {Sweep}: writing its final files failed; the next tick tries again", SweepId);
+            _finishing = null;
         }
     }
 
@@ -445,28 +407,19 @@ public sealed class SweepCoordinatorGrain(
         if (reminder is not null) await this.UnregisterReminder(reminder);
     }
 
-    TrialOutcome CancelledOutcome(TrialRecord record, string why) => new()
-    {
-        TrialId = record.Spec.TrialId,
-        State = TrialState.Cancelled,
-        Attempt = record.Attempt,
-        Silo = record.Silo,
-        Error = why,
-        FinishedAt = DateTimeOffset.UtcNow,
-    };
-
+    /// <summary>From the book's counters and its running trials: O(running trials), whatever the sweep's size.</summary>
     SweepStatus BuildStatus()
     {
-        var records = S.Trials.Values;
-        int Count(TrialState s) => records.Count(r => r.State == s);
+        var book = _book;
+        int Count(TrialState s) => book?.CountOf(s) ?? 0;
         // A prefetched trial is dispatched but says it waits for a slot: show it as queued, not running.
-        var training = records.Where(r => r.State == TrialState.Running && !r.WaitingForSlot).ToList();
+        var training = book?.Running.Where(r => !r.WaitingForSlot).ToList() ?? [];
         int waiting = Count(TrialState.Running) - training.Count;
         return new SweepStatus
         {
             SweepId = SweepId,
             State = S.Spec is null ? SweepState.NotFound : S.State,
-            Total = records.Count,
+            Total = book?.Count ?? 0,
             Queued = Count(TrialState.Queued) + waiting,
             Running = training.Count,
             Completed = Count(TrialState.Completed),
@@ -476,49 +429,38 @@ public sealed class SweepCoordinatorGrain(
             ActiveTrials = training
                 .Select(r => r.Status ?? new TrialStatus
                 {
-                    TrialId = r.Spec.TrialId, State = TrialState.Running, Silo = r.Silo, Attempt = r.Attempt,
-                    Label = SweepPlanner.Label(r.Spec), UpdatedAt = r.LastReportAt,
+                    TrialId = book!.Spec(r.Index).TrialId, State = TrialState.Running, Silo = r.Silo, Attempt = book.Attempts(r.Index),
+                    Label = SweepPlanner.Label(book.Spec(r.Index)), UpdatedAt = r.LastReportAt,
                 })
+                .Select(s => book!.TryIndex(s.TrialId, out int i) ? s with { Attempt = Math.Max(1, book.Attempts(i)) } : s)
                 .ToArray(),
             OutputDirectory = S.OutputDirectory,
             StartedAt = S.StartedAt,
             FinishedAt = S.FinishedAt,
-            MeasurementRows = _output?.MeasurementRows ?? 0,
+            MeasurementRows = book?.MeasurementRows ?? 0,
         };
     }
 
-    async Task SaveOrLogAsync()
-    {
-        try { await SaveAsync(); }
-        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: could not store its final state; its next activation finishes it again", SweepId); }
-    }
-
     /// <summary>
-    /// One writer at a time. This activation is the sweep's only owner, so when the stored etag moved
-    /// (e.g. memory storage lost with a dead silo) it takes the new etag and writes its state again.
+    /// One writer at a time. An etag conflict means another activation of this sweep wrote the state since this one
+    /// read it, so this one is no longer the sweep's owner: it stops (fenced) instead of overwriting, deactivates, and
+    /// its callers retry into the current activation.
     /// </summary>
     async Task SaveAsync()
     {
-        _dirty = false;
+        ThrowIfFenced();
         await _saveLock.WaitAsync();
         try
         {
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch (InconsistentStateException e)
-            {
-                logger.LogWarning(e, "Sweep {Sweep}: stored state changed underneath; overwriting with this activation's", SweepId);
-                var mine = state.State;
-                await state.ReadStateAsync();
-                state.State = mine;
-                await state.WriteStateAsync();
-            }
+            await state.WriteStateAsync();
         }
-        catch
+        catch (InconsistentStateException e)
         {
-            _dirty = true; // still unsaved: the next tick tries again
+            _fencedBy = "another activation stored the sweep's state since this one read it";
+            logger.LogError(e, "Sweep {Sweep}: {Why}; this activation stops and writes nothing more", SweepId, _fencedBy);
+            _timer?.Dispose();
+            _timer = null;
+            DeactivateOnIdle();
             throw;
         }
         finally

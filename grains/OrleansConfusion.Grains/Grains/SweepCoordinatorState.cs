@@ -2,17 +2,24 @@ using OrleansConfusion.Grains.Abstractions;
 
 namespace OrleansConfusion.Grains;
 
-/// <summary>A sweep's persisted state: the spec, the plan (in dispatch order) and every trial's record.</summary>
+/// <summary>
+/// A sweep's persisted state. Small, and the same size for 10 trials or 1,000,000: the plan is rebuilt from the spec
+/// (trial ids are deterministic), and progress lives in the output's append-only records (see <see cref="SweepOutput"/>).
+/// </summary>
 [GenerateSerializer]
 public sealed class SweepCoordinatorState
 {
     [Id(0)] public SweepSpec? Spec { get; set; }
-    [Id(1)] public Dictionary<string, TrialRecord> Trials { get; set; } = [];
-    [Id(2)] public List<string> Order { get; set; } = [];
     [Id(3)] public SweepState State { get; set; } = SweepState.NotFound;
     [Id(4)] public DateTimeOffset? StartedAt { get; set; }
     [Id(5)] public DateTimeOffset? FinishedAt { get; set; }
     [Id(6)] public string OutputDirectory { get; set; } = "";
+
+    /// <summary>The first <see cref="SweepCoordinatorGrain.RejectedShown"/> rejected grid points; <see cref="RejectedCount"/> counts them all.</summary>
     [Id(7)] public string[] Rejected { get; set; } = [];
     [Id(8)] public bool CancelRequested { get; set; }
+
+    /// <summary>The generation of the activation that owns the sweep: each claims the next, so a stale one is fenced by the etag.</summary>
+    [Id(9)] public int Generation { get; set; }
+    [Id(10)] public int RejectedCount { get; set; }
 }

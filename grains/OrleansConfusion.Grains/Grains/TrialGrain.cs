@@ -62,14 +62,17 @@ public sealed class TrialGrain(
             else
             {
                 // Still training: a re-drive of a trial that was only slow to report. Keep going under the new attempt.
-                _attempt = Math.Max(_attempt, attempt);
+                _attempt = attempt;
                 return;
             }
         }
-        if (_outcome is not null && attempt <= _attempt)
+        if (_outcome is { State: TrialState.Completed or TrialState.Diverged } && deliveredThroughStep >= _outcome.LastMeasuredStep)
         {
-            // Already finished this attempt: the coordinator may have missed the outcome, so send it again.
-            await ReportOutcomeAsync(_outcome);
+            // Finished, and the coordinator holds every row: it missed only the outcome, so send it again.
+            // Otherwise (rows lost with a coordinator, or a failed or cancelled run) the trial trains again,
+            // from its newest checkpoint whose rows the coordinator holds.
+            _attempt = attempt;
+            await ReportOutcomeAsync(_outcome with { Attempt = attempt });
             return;
         }
 
@@ -132,7 +135,11 @@ public sealed class TrialGrain(
         var clock = Stopwatch.StartNew();
         var context = new TrialTrainingContext
         {
-            OnMeasurement = r => writer.TryWrite(r),
+            OnMeasurement = r =>
+            {
+                signals.Measured(r.Step);
+                writer.TryWrite(r);
+            },
             OnProgress = p => signals.Progress = p,
             CancellationToken = cancellationToken,
             CheckpointPath = CheckpointPath(spec),
@@ -193,9 +200,12 @@ public sealed class TrialGrain(
         // re-sends it if asked again.
         var reported = RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome");
         var persisted = TryPersistAsync();
-        if (!await reported)
-            logger.LogWarning("Trial {Trial} could not deliver its outcome; leaving it to the watchdog", spec.GrainKey);
-        await persisted;
+        bool delivered = await reported;
+        if (!delivered)
+            logger.LogWarning("Trial {Trial} could not deliver its outcome; it keeps it and its rows until the coordinator re-drives it", spec.GrainKey);
+        // Delivered and stored: nothing of this trial lives only here any more, so the activation goes rather than
+        // sit in memory for the collection age (100,000 finished trials would hold a gigabyte).
+        if (delivered && await persisted) DeactivateOnIdle();
     }
 
     /// <summary>
@@ -324,6 +334,7 @@ public sealed class TrialGrain(
         ParameterCount = r?.ParameterCount ?? 0,
         Attempt = _attempt,
         ResumedFromStep = r?.ResumedFromStep,
+        LastMeasuredStep = _signals.LastMeasuredStep,
         FinishedAt = DateTimeOffset.UtcNow,
     };
 
@@ -336,7 +347,10 @@ public sealed class TrialGrain(
         return Path.Combine(directory, spec.TrialId + ".safetensors");
     }
 
-    /// <summary>A few tries a second apart: the coordinator may be moving to another silo.</summary>
+    /// <summary>
+    /// Tries with backoff (1, 2, 4, 8, then 15 s apart; about 1.5 minutes in all): the coordinator may be moving to
+    /// another silo, or waiting for its storage to come back.
+    /// </summary>
     async Task<bool> RetryAsync(Func<Task> action, string what)
     {
         for (int attempt = 1; ; attempt++)
@@ -346,10 +360,10 @@ public sealed class TrialGrain(
                 await action();
                 return true;
             }
-            catch (Exception e) when (attempt < 5)
+            catch (Exception e) when (attempt < 10)
             {
-                logger.LogWarning(e, "Trial {Trial} could not {What} (try {Try})", this.GetPrimaryKeyString(), what, attempt);
-                await Task.Delay(TimeSpan.FromSeconds(attempt));
+                logger.LogWarning("Trial {Trial} could not {What} (try {Try}): {Error}", this.GetPrimaryKeyString(), what, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(15, 1 << (attempt - 1))));
             }
             catch (Exception e)
             {
@@ -360,9 +374,17 @@ public sealed class TrialGrain(
     }
 
     /// <summary>Trial state is advisory (the coordinator re-drives from its own), so a storage hiccup is not fatal.</summary>
-    async Task TryPersistAsync()
+    async Task<bool> TryPersistAsync()
     {
-        try { await state.WriteStateAsync(); }
-        catch (Exception e) { logger.LogWarning(e, "Trial {Trial} could not persist its state", this.GetPrimaryKeyString()); }
+        try
+        {
+            await state.WriteStateAsync();
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Trial {Trial} could not persist its state", this.GetPrimaryKeyString());
+            return false;
+        }
     }
 }

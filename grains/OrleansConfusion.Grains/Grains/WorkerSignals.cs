@@ -12,6 +12,13 @@ internal sealed class WorkerSignals(long deliveredThroughStep)
     volatile bool _training;
     TrialProgress? _progress;
     long _deliveredThrough = deliveredThroughStep;
+    long _lastMeasured = -1;
+
+    /// <summary>The step of the last measurement this attempt took (−1: none); the outcome names it.</summary>
+    public long LastMeasuredStep => Interlocked.Read(ref _lastMeasured);
+
+    /// <summary>Called by the training thread for each measurement it takes, in step order.</summary>
+    public void Measured(long step) => Interlocked.Exchange(ref _lastMeasured, step);
 
     /// <summary>The last step whose row, and every one before it, the coordinator acknowledged.</summary>
     public long DeliveredThroughStep => Interlocked.Read(ref _deliveredThrough);

@@ -17,12 +17,9 @@ internal static class StateWarmup
         var spec = new SweepSpec { Name = "sample", Grid = new GridSpec { Widths = [8, 16] } };
         var trials = SweepPlanner.Plan(spec).Trials;
         var outcome = new TrialOutcome { TrialId = trials[0].TrialId, State = TrialState.Completed, StepsToTargetLoss = 1, FinishedAt = DateTimeOffset.UtcNow };
-        var status = new TrialStatus { TrialId = trials[0].TrialId, State = TrialState.Running, UpdatedAt = DateTimeOffset.UtcNow };
         var sweep = new SweepCoordinatorState
         {
             Spec = spec,
-            Trials = trials.ToDictionary(t => t.TrialId, t => new TrialRecord { Spec = t, Status = status, Outcome = outcome }),
-            Order = trials.Select(t => t.TrialId).ToList(),
             State = SweepState.Running,
             StartedAt = DateTimeOffset.UtcNow,
             FinishedAt = DateTimeOffset.UtcNow,

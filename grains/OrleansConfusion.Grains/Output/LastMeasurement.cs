@@ -1,3 +1,5 @@
+using OrleansConfusion.Grains.Abstractions;
+
 namespace OrleansConfusion.Grains;
 
 /// <summary>
@@ -6,5 +8,5 @@ namespace OrleansConfusion.Grains;
 /// </summary>
 public sealed record LastMeasurement(long Step, double? PaperMinCosine, double? PerSampleMinCosine, double? Eta)
 {
-    public static LastMeasurement From(MeasurementParquetRow row) => new(row.Step, row.PaperMinCosine, row.PerSampleMinCosine, row.Eta);
+    public static LastMeasurement From(MeasurementRow row) => new(row.Step, row.PaperMinCosine, row.PerSampleMinCosine, row.Eta);
 }

@@ -30,38 +30,43 @@ internal static class OutputWarmup
         }
     }
 
-    /// <summary>The calls a coordinator makes, in its order: journal rows and an outcome, final files, reload.</summary>
+    /// <summary>The calls a coordinator makes, in its order: load, rows and an outcome, final files, reload.</summary>
     internal static async Task WriteSampleSweepAsync(string directory, CancellationToken cancellationToken)
     {
-        var output = new SweepOutput(directory, NullLogger.Instance);
-        await output.LoadAsync(cancellationToken);
-        var finished = await JournalSampleTrialsAsync(output, trials: 1, rowsPerTrial: 1, cancellationToken);
-        await output.WriteFinalAsync(finished, cancellationToken);
-        await output.LoadAsync(cancellationToken);
+        await using (var recorder = (await SweepRecorder.OpenAsync(SamplePlan(trials: 1), directory, rerunUnfinished: true, NullLogger.Instance, cancellationToken)).Recorder)
+        {
+            await RecordSampleTrialsAsync(recorder, rowsPerTrial: 1, cancellationToken);
+            await recorder.WriteFinalAsync(cancellationToken);
+        }
+        await using var reloaded = (await SweepRecorder.OpenAsync(SamplePlan(trials: 1), directory, rerunUnfinished: false, NullLogger.Instance, cancellationToken)).Recorder;
     }
 
+    /// <summary><paramref name="trials"/> sample trials, ids sample0, sample1, ….</summary>
+    internal static List<TrialSpec> SamplePlan(int trials) =>
+        Enumerable.Range(0, trials).Select(t => new TrialSpec { SweepId = "sample", TrialId = $"sample{t}" }).ToList();
+
     /// <summary>
-    /// Journals <paramref name="trials"/> completed trials of <paramref name="rowsPerTrial"/> measurements
-    /// each (steps 0, 16, …), as their grains would deliver them; returns them for the final files.
+    /// Records every trial of the book as completed with <paramref name="rowsPerTrial"/> measurements (steps 0, 16, …),
+    /// as their grains would deliver them and the coordinator would take them.
     /// </summary>
-    internal static async Task<List<(TrialSpec Trial, TrialOutcome Outcome)>> JournalSampleTrialsAsync(
-        SweepOutput output, int trials, int rowsPerTrial, CancellationToken cancellationToken = default)
+    internal static async Task RecordSampleTrialsAsync(SweepRecorder recorder, int rowsPerTrial, CancellationToken cancellationToken = default)
     {
         var cosines = CosineStatistics.From([-0.5, 0.0, 0.5, 0.2], 20);
-        var finished = new List<(TrialSpec, TrialOutcome)>();
-        for (int t = 0; t < trials; t++)
+        for (int t = 0; t < recorder.Book.Count; t++)
         {
-            var trial = new TrialSpec { SweepId = "sample", TrialId = $"sample{t}" };
+            var trial = recorder.Book.Spec(t);
             var rows = Enumerable.Range(0, rowsPerTrial).Select(i => MeasurementRowMapper.ToRow(trial.TrialId, new MeasurementRecord
             {
                 Step = i * 16, TrainLoss = 1, TestLoss = 1, Paper = cosines,
                 PerSample = new PerSampleStatistics(3, 0.5, -0.5, cosines, 1, 1, 1, 1),
             }, DateTimeOffset.UtcNow)).ToArray();
-            await output.AppendMeasurementsAsync(trial, rows, cancellationToken);
-            var outcome = new TrialOutcome { TrialId = trial.TrialId, State = TrialState.Completed, FinishedAt = DateTimeOffset.UtcNow };
-            await output.WriteOutcomeAsync(trial, outcome, cancellationToken);
-            finished.Add((trial, outcome));
+            await recorder.DeliverAsync(t, rows, cancellationToken);
+            var outcome = new TrialOutcome
+            {
+                TrialId = trial.TrialId, State = TrialState.Completed, FinishedAt = DateTimeOffset.UtcNow, LastMeasuredStep = rows.Length > 0 ? rows[^1].Step : -1,
+            };
+            var (verdict, _) = await recorder.FinishAsync(outcome, cancelRequested: false, cancellationToken);
+            if (verdict != OutcomeVerdict.Taken) throw new InvalidOperationException($"sample trial {trial.TrialId} was not taken: {verdict}");
         }
-        return finished;
     }
 }

@@ -1,48 +1,42 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using OrleansConfusion.Grains.Abstractions;
+using Parquet;
+using Parquet.Serialization;
 
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// The output of one sweep, owned by its coordinator activation.
+/// The output folder of one sweep, written by its coordinator activation.
 /// <list type="bullet">
-/// <item><c>parts/measurements.jsonl</c>: every accepted measurement, appended before the batch is
-/// acknowledged, so a delivered row is on disk.</item>
-/// <item><c>parts/outcomes.jsonl</c>: one line per finished trial (the trials.parquet columns), appended when it ends.</item>
-/// <item><c>trials.parquet</c>, <c>metrics.parquet</c>: the final files, built from the journals when the sweep ends.</item>
+/// <item><c>parts/measurements-gNNNNNN.jsonl</c>: every row the coordinator holds, appended before the delivery is
+/// acknowledged. The measurement record.</item>
+/// <item><c>parts/trials-gNNNNNN.jsonl</c>: the trial record. It holds one line per real start of training
+/// (the attempt count) and one per outcome. It is the one source of truth for which trials are finished.</item>
+/// <item><c>trials.parquet</c>, <c>metrics.parquet</c>: the final files. They are streamed from the records when
+/// the sweep ends, in row groups, with memory bounded whatever the sweep's size, and renamed into place.</item>
 /// </list>
-/// (trial id, step) is unique in the output: <see cref="LoadAsync"/> rebuilds the delivered steps from the
-/// journal, so a re-driven attempt, a restarted coordinator or a resubmitted spec never writes a row twice,
-/// even when grain storage was in memory and is gone. The journals are kept: they are what a rerun resumes from.
+/// Every coordinator activation writes files of its own generation (N), one above any on disk, and never
+/// appends to another's. So a second activation (a partitioned silo that has not yet learnt it was declared dead)
+/// cannot interleave with this one; the final files take each (trial, step) once, whoever wrote it.
+/// The records stay after the sweep: a rerun resumes from them.
 /// </summary>
-public sealed class SweepOutput
+public sealed partial class SweepOutput(string directory, ILogger logger) : IAsyncDisposable
 {
-    /// <summary>
-    /// Up to this many delivered rows (a few KB each at most) stay in memory for the final files, so a
-    /// sweep's end need not read its journal back; a bigger sweep reads the journal instead.
-    /// </summary>
-    internal int RowCacheLimit { get; init; } = 50_000;
+    /// <summary>Rows per Parquet row group of the final files: bounded memory while they are written.</summary>
+    internal int RowGroupSize { get; init; } = 20_000;
 
-    readonly Dictionary<string, HashSet<long>> _delivered = new(StringComparer.Ordinal);
-    readonly Dictionary<string, TrialOutcome> _outcomes = new(StringComparer.Ordinal);
-    readonly Dictionary<string, LastMeasurement> _last = new(StringComparer.Ordinal);
-    readonly JsonLinesJournal<MeasurementParquetRow> _measurements;
-    readonly JsonLinesJournal<TrialParquetRow> _outcomeJournal;
-    readonly ILogger _logger;
+    /// <summary>The read buffer of the records; tests make it tiny.</summary>
+    internal int ReadBufferSize { get; init; } = 1 << 16;
 
-    // Every row of the measurement journal, in journal order, once LoadAsync has read it and while there
-    // are at most RowCacheLimit; else null (the final write reads the journal).
-    List<MeasurementParquetRow>? _rows;
+    /// <summary>Trial records are rewritten (compacted) when they hold this many lines more than the trials they describe.</summary>
+    internal int CompactionSlack { get; init; } = 10_000;
 
-    public SweepOutput(string directory, ILogger logger)
-    {
-        Directory = directory;
-        _logger = logger;
-        _measurements = new(Path.Combine(PartsDirectory, "measurements.jsonl"), logger);
-        _outcomeJournal = new(Path.Combine(PartsDirectory, "outcomes.jsonl"), logger);
-    }
+    JsonLinesWriter<MeasurementRow>? _measurements;
+    JsonLinesWriter<TrialEvent>? _trials;
 
-    public string Directory { get; }
+    public string Directory { get; } = directory;
 
     public string PartsDirectory => Path.Combine(Directory, "parts");
 
@@ -50,110 +44,203 @@ public sealed class SweepOutput
 
     public string MetricsPath => Path.Combine(Directory, "metrics.parquet");
 
-    public string OutcomesJournalPath => _outcomeJournal.Path;
+    /// <summary>The generation this instance writes (set by <see cref="LoadAsync"/>).</summary>
+    public int Generation { get; private set; }
 
-    public string MeasurementsJournalPath => _measurements.Path;
+    public string MeasurementRecordPath => RecordPath("measurements", Generation);
 
-    public long MeasurementRows => _delivered.Values.Sum(s => (long)s.Count);
+    public string TrialRecordPath => RecordPath("trials", Generation);
 
-    /// <summary>Outcomes found on disk or written by this instance, by trial id.</summary>
-    public IReadOnlyDictionary<string, TrialOutcome> Outcomes => _outcomes;
-
-    /// <summary>The confusion at the trial's highest delivered step, or null when none was delivered.</summary>
-    public LastMeasurement? Last(string trialId) => _last.GetValueOrDefault(trialId);
+    /// <summary>Bytes this instance appended to its records.</summary>
+    public long BytesAppended => (_measurements?.BytesWritten ?? 0) + (_trials?.BytesWritten ?? 0);
 
     /// <summary>
-    /// The trial's highest delivered step, or -1. Every attempt delivers its rows in step order and
-    /// resumes only from a checkpoint at or before this step, so every scheduled step up to it is here.
+    /// Folds the records on disk into <paramref name="book"/>, streamed, and takes the next generation. Refuses a folder
+    /// that holds final files without the records they came from (a rerun there would overwrite them with less).
     /// </summary>
-    public long DeliveredThroughStep(string trialId) =>
-        _delivered.TryGetValue(trialId, out var s) && s.Count > 0 ? s.Max() : -1;
-
-    /// <summary>Reads what earlier runs left: outcomes from trials.parquet and the outcome journal, delivered steps from the measurement journal.</summary>
-    public async Task LoadAsync(CancellationToken cancellationToken = default)
+    public async Task<LoadSummary> LoadAsync(TrialBook book, bool rerunUnfinished, CancellationToken cancellationToken = default)
     {
-        _delivered.Clear();
-        _outcomes.Clear();
-        _last.Clear();
-        _rows = [];
-        if (File.Exists(TrialsPath))
+        var measurementFiles = Records("measurements");
+        var trialFiles = Records("trials");
+        if (measurementFiles.Count == 0 && trialFiles.Count == 0 && (File.Exists(TrialsPath) || File.Exists(MetricsPath)))
+            throw new InvalidOperationException(
+                $"output folder '{Directory}' holds final Parquet files but not the record they were built from ({PartsDirectory}); " +
+                "a rerun would overwrite them: move them away, or give the sweep another output folder");
+        Generation = measurementFiles.Concat(trialFiles).Select(f => f.Generation).DefaultIfEmpty(0).Max() + 1;
+
+        long rows = 0;
+        foreach (var file in measurementFiles)
         {
-            try
+            await foreach (var row in JsonLinesJournal.ReadAsync<MeasurementRow>(file.Path, logger, ReadBufferSize, cancellationToken))
             {
-                foreach (var row in await ParquetFiles.ReadAsync<TrialParquetRow>(TrialsPath, cancellationToken))
-                    _outcomes[row.TrialId] = row.ToOutcome();
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or InvalidOperationException or NotSupportedException or Parquet.ParquetException)
-            {
-                _logger.LogWarning(e, "Skipping unreadable output file {Path}", TrialsPath);
+                if (!book.TryIndex(row.TrialId, out int index)) continue;
+                book.RestoreDelivered(index, row);
+                rows++;
             }
         }
-        foreach (var row in await _outcomeJournal.ReadAsync(cancellationToken))
-            _outcomes[row.TrialId] = row.ToOutcome();
-        var journal = await _measurements.ReadAsync(cancellationToken);
-        foreach (var row in journal)
+        long lines = 0;
+        // Outcomes after every row is known: a finished trial stays finished only if its rows are held.
+        foreach (var file in trialFiles)
         {
-            Steps(row.TrialId).Add(row.Step);
-            Remember(row);
+            await foreach (var e in JsonLinesJournal.ReadAsync<TrialEvent>(file.Path, logger, ReadBufferSize, cancellationToken))
+            {
+                lines++;
+                if (!book.TryIndex(e.TrialId, out int index)) continue;
+                book.RestoreAttempts(index, e.Attempt);
+                if (e.Outcome is { } outcome) book.RestoreOutcome(index, outcome with { TrialId = e.TrialId }, rerunUnfinished);
+            }
         }
-        Cache(journal);
+        bool compacted = false;
+        if (trialFiles.Count > 1 && lines > book.Count + CompactionSlack || trialFiles.Count > 8)
+        {
+            await CompactAsync(book, trialFiles, cancellationToken);
+            compacted = true;
+        }
+        return new LoadSummary(rows, lines, measurementFiles.Count + trialFiles.Count, compacted);
     }
 
-    /// <summary>Appends the rows not delivered before to the measurement journal; returns how many were new.</summary>
-    public async Task<int> AppendMeasurementsAsync(TrialSpec trial, IReadOnlyList<MeasurementRow> rows, CancellationToken cancellationToken = default)
+    /// <summary>Appends rows (already filtered by the book) in one write; they are durable when this returns.</summary>
+    public Task AppendMeasurementsAsync(IReadOnlyList<MeasurementRow> rows, CancellationToken cancellationToken = default) =>
+        rows.Count == 0 ? Task.CompletedTask : (_measurements ??= new(MeasurementRecordPath)).AppendAsync(rows, cancellationToken);
+
+    /// <summary>Records a real start of training, so attempt numbers never repeat across coordinator activations.</summary>
+    public Task AppendStartAsync(string trialId, int attempt, CancellationToken cancellationToken = default) =>
+        (_trials ??= new(TrialRecordPath)).AppendAsync([new TrialEvent(trialId, attempt, null)], cancellationToken);
+
+    public Task AppendOutcomeAsync(TrialOutcome outcome, CancellationToken cancellationToken = default) =>
+        AppendOutcomesAsync([outcome], cancellationToken);
+
+    public Task AppendOutcomesAsync(IReadOnlyList<TrialOutcome> outcomes, CancellationToken cancellationToken = default) =>
+        (_trials ??= new(TrialRecordPath)).AppendAsync(outcomes.Select(o => new TrialEvent(o.TrialId, o.Attempt, o)), cancellationToken);
+
+    /// <summary>
+    /// Writes trials.parquet (one row per trial of the plan, in plan order) and metrics.parquet (every held row of those
+    /// trials, once per (trial, step), in the order they arrived), streamed in row groups, then renames both into place.
+    /// Runs on the thread pool: the book must not change meanwhile (the coordinator finishes a sweep only when every
+    /// trial is finished, and a finished trial takes no rows).
+    /// </summary>
+    public async Task WriteFinalAsync(TrialBook book, CancellationToken cancellationToken = default)
     {
-        var steps = Steps(trial.TrialId);
-        var fresh = rows.Where(r => !steps.Contains(r.Step)).GroupBy(r => r.Step).Select(g => g.First()).ToList();
-        if (fresh.Count == 0) return 0;
-        var appended = fresh.Select(r => MeasurementParquetRow.From(trial, r)).ToList();
-        await _measurements.AppendAsync(appended, cancellationToken);
-        foreach (var r in fresh) steps.Add(r.Step);
-        foreach (var row in appended) Remember(row);
-        Cache(appended);
-        return fresh.Count;
+        System.IO.Directory.CreateDirectory(Directory);
+        string trialsTemp = TempPath(TrialsPath), metricsTemp = TempPath(MetricsPath);
+        try
+        {
+            await WriteRowGroupsAsync(trialsTemp, TrialRows(book), cancellationToken);
+            await WriteRowGroupsAsync(metricsTemp, MeasurementRows(book, cancellationToken), cancellationToken);
+            File.Move(metricsTemp, MetricsPath, overwrite: true);
+            File.Move(trialsTemp, TrialsPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(trialsTemp);
+            File.Delete(metricsTemp);
+        }
     }
 
-    public async Task WriteOutcomeAsync(TrialSpec trial, TrialOutcome outcome, CancellationToken cancellationToken = default)
+    static async IAsyncEnumerable<TrialParquetRow> TrialRows(TrialBook book)
     {
-        await _outcomeJournal.AppendAsync([TrialParquetRow.From(trial, outcome)], cancellationToken);
-        _outcomes[trial.TrialId] = outcome;
+        for (int i = 0; i < book.Count; i++)
+            if (book.Outcome(i) is { } outcome) yield return TrialParquetRow.From(book.Spec(i), outcome);
+        await Task.CompletedTask;
+    }
+
+    async IAsyncEnumerable<MeasurementParquetRow> MeasurementRows(TrialBook book, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Each trial's rows come in step order within one generation's file, and a later generation holds only steps
+        // past what it read at its start; so keeping each trial's rows above its highest step so far takes every
+        // (trial, step) once, with memory of one step per trial.
+        var through = new long[book.Count];
+        Array.Fill(through, -1);
+        foreach (var file in Records("measurements"))
+        {
+            await foreach (var row in JsonLinesJournal.ReadAsync<MeasurementRow>(file.Path, logger, ReadBufferSize, cancellationToken))
+            {
+                if (!book.TryIndex(row.TrialId, out int index) || row.Step <= through[index]) continue;
+                through[index] = row.Step;
+                yield return MeasurementParquetRow.From(book.Spec(index), row);
+            }
+        }
+    }
+
+    /// <summary>One row group per <see cref="RowGroupSize"/> rows, appended to the file: only one group is ever in memory.</summary>
+    async Task WriteRowGroupsAsync<T>(string path, IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
+    {
+        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
+        var group = new List<T>(Math.Min(RowGroupSize, 4096));
+        bool any = false;
+        await foreach (var row in rows.WithCancellation(cancellationToken))
+        {
+            group.Add(row);
+            if (group.Count < RowGroupSize) continue;
+            await WriteGroupAsync();
+        }
+        if (group.Count > 0 || !any) await WriteGroupAsync();
+        await stream.FlushAsync(cancellationToken);
+
+        async Task WriteGroupAsync()
+        {
+            await ParquetSerializer.SerializeAsync(group, stream, new ParquetOptions { Append = any }, cancellationToken: cancellationToken);
+            any = true;
+            group.Clear();
+        }
     }
 
     /// <summary>
-    /// Writes trials.parquet (one row per given trial) and metrics.parquet (every delivered measurement
-    /// of those trials, once per (trial, step), ordered by trial and step).
+    /// Rewrites the trial record as this generation's, one line per trial with anything to say (its attempt count and its
+    /// outcome), then deletes the older files. Run before this generation appends anything.
     /// </summary>
-    public async Task WriteFinalAsync(IReadOnlyList<(TrialSpec Trial, TrialOutcome Outcome)> trials, CancellationToken cancellationToken = default)
+    async Task CompactAsync(TrialBook book, IReadOnlyList<RecordFile> older, CancellationToken cancellationToken)
     {
-        var ids = trials.Select(t => t.Trial.TrialId).ToHashSet(StringComparer.Ordinal);
-        var measurements = new Dictionary<(string, long), MeasurementParquetRow>();
-        foreach (var row in _rows ?? await _measurements.ReadAsync(cancellationToken))
-            if (ids.Contains(row.TrialId)) measurements.TryAdd((row.TrialId, row.Step), row);
-        var metrics = measurements.Values.OrderBy(r => r.TrialId, StringComparer.Ordinal).ThenBy(r => r.Step).ToList();
-        var rows = trials.OrderBy(t => t.Trial.TrialId, StringComparer.Ordinal).Select(t => TrialParquetRow.From(t.Trial, t.Outcome)).ToList();
-        // Independent files, written side by side: the metrics file on the thread pool, the small trials file
-        // on this thread. PreferFairness puts the metrics write on the pool's global queue; on this thread's
-        // local queue (Task.Run's default from a pool thread) it often waited until the trials file was done.
-        var writeMetrics = Task.Factory.StartNew(() => ParquetFiles.WriteAtomicAsync(MetricsPath, metrics, cancellationToken),
-            cancellationToken, TaskCreationOptions.PreferFairness, TaskScheduler.Default).Unwrap();
-        var writeTrials = ParquetFiles.WriteAtomicAsync(TrialsPath, rows, cancellationToken);
-        await Task.WhenAll(writeMetrics, writeTrials);
+        string temp = TempPath(TrialRecordPath);
+        await using (var writer = new JsonLinesWriter<TrialEvent>(temp))
+        {
+            var batch = new List<TrialEvent>(1024);
+            for (int i = 0; i < book.Count; i++)
+            {
+                if (book.Attempts(i) == 0 && book.Outcome(i) is null) continue;
+                batch.Add(new TrialEvent(book.Spec(i).TrialId, book.Attempts(i), book.Outcome(i)));
+                if (batch.Count < 1024) continue;
+                await writer.AppendAsync(batch, cancellationToken);
+                batch.Clear();
+            }
+            await writer.AppendAsync(batch, cancellationToken);
+        }
+        File.Move(temp, TrialRecordPath);
+        foreach (var file in older) File.Delete(file.Path);
+        logger.LogInformation("Compacted the trial record of {Directory} from {Files} files into {Path}", Directory, older.Count, TrialRecordPath);
     }
 
-    void Remember(MeasurementParquetRow row)
+    public async ValueTask DisposeAsync()
     {
-        if (!_last.TryGetValue(row.TrialId, out var seen) || row.Step >= seen.Step) _last[row.TrialId] = LastMeasurement.From(row);
+        if (_measurements is not null) await _measurements.DisposeAsync();
+        if (_trials is not null) await _trials.DisposeAsync();
     }
 
-    void Cache(List<MeasurementParquetRow> rows)
+    string RecordPath(string kind, int generation) =>
+        Path.Combine(PartsDirectory, string.Create(CultureInfo.InvariantCulture, $"{kind}-g{generation:D6}.jsonl"));
+
+    static string TempPath(string path) => $"{path}.tmp-{Guid.NewGuid():N}";
+
+    /// <summary>The record files of one kind, oldest generation first.</summary>
+    List<RecordFile> Records(string kind)
     {
-        if (_rows is not null && _rows.Count + rows.Count <= RowCacheLimit) _rows.AddRange(rows);
-        else _rows = null;
+        if (!System.IO.Directory.Exists(PartsDirectory)) return [];
+        return System.IO.Directory.EnumerateFiles(PartsDirectory, kind + "-g*.jsonl")
+            .Select(p => (Path: p, Match: RecordName().Match(Path.GetFileName(p))))
+            .Where(f => f.Match.Success && f.Match.Groups["kind"].Value == kind)
+            .Select(f => new RecordFile(f.Path, int.Parse(f.Match.Groups["generation"].Value, CultureInfo.InvariantCulture)))
+            .OrderBy(f => f.Generation)
+            .ToList();
     }
 
-    HashSet<long> Steps(string trialId)
-    {
-        if (!_delivered.TryGetValue(trialId, out var steps)) _delivered[trialId] = steps = [];
-        return steps;
-    }
+    [GeneratedRegex(@"^(?<kind>[a-z]+)-g(?<generation>\d{6,9})\.jsonl$")]
+    private static partial Regex RecordName();
+
+    readonly record struct RecordFile(string Path, int Generation);
 }
+
+/// <summary>One line of the trial record: a start of training (no outcome) or an outcome, with the attempt it counts.</summary>
+public sealed record TrialEvent(string TrialId, int Attempt, TrialOutcome? Outcome);
+
+/// <summary>What a load found: held rows, trial-record lines, record files, and whether the trial record was compacted.</summary>
+public readonly record struct LoadSummary(long Rows, long TrialLines, int Files, bool Compacted);

@@ -2,40 +2,38 @@ using OrleansConfusion.Grains.Abstractions;
 
 namespace OrleansConfusion.Grains;
 
-/// <summary>Builds a sweep's summary pages from the coordinator's records; pure, so it is tested without a cluster.</summary>
+/// <summary>Builds a sweep's summary pages from its trial book; pure, so it is tested without a cluster.</summary>
 public static class TrialResultRows
 {
-    public static TrialResultRow From(TrialRecord record, LastMeasurement? last)
+    public static TrialResultRow From(TrialBook book, int index)
     {
-        var outcome = record.Outcome;
+        var outcome = book.Outcome(index);
+        var last = book.Last(index);
+        var spec = book.Spec(index);
+        book.IsRunning(index, out var running);
         return new TrialResultRow
         {
-            TrialId = record.Spec.TrialId,
-            Label = SweepPlanner.Label(record.Spec),
-            State = record.State,
+            TrialId = spec.TrialId,
+            Label = SweepPlanner.Label(spec),
+            State = book.State(index),
             FinalLoss = outcome?.FinalLoss ?? double.NaN,
             FinalAccuracy = outcome?.FinalAccuracy ?? double.NaN,
             FinalTestAccuracy = outcome?.FinalTestAccuracy ?? double.NaN,
             MinCosine = last?.PaperMinCosine,
             PerSampleMinCosine = last?.PerSampleMinCosine,
             Eta = last?.Eta,
-            Error = outcome?.Error ?? record.Status?.Error,
+            Error = outcome?.Error ?? running?.Status?.Error,
         };
     }
 
-    /// <summary>Rows <paramref name="offset"/>.. of <paramref name="order"/>, at most <see cref="SweepResultsPage.MaxPageSize"/>.</summary>
-    public static TrialResultRow[] Page(IReadOnlyList<string> order, IReadOnlyDictionary<string, TrialRecord> records,
-        Func<string, LastMeasurement?> last, int offset, int count)
+    /// <summary>Rows <paramref name="offset"/>.. of the plan, at most <see cref="SweepResultsPage.MaxPageSize"/>.</summary>
+    public static TrialResultRow[] Page(TrialBook book, int offset, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        int take = Math.Min(Math.Min(count, SweepResultsPage.MaxPageSize), Math.Max(0, order.Count - offset));
+        int take = Math.Min(Math.Min(count, SweepResultsPage.MaxPageSize), Math.Max(0, book.Count - offset));
         var rows = new TrialResultRow[take];
-        for (int i = 0; i < take; i++)
-        {
-            string id = order[offset + i];
-            rows[i] = From(records[id], last(id));
-        }
+        for (int i = 0; i < take; i++) rows[i] = From(book, offset + i);
         return rows;
     }
 }

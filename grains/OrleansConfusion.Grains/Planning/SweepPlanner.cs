@@ -20,7 +20,7 @@ namespace OrleansConfusion.Grains;
 public static partial class SweepPlanner
 {
     /// <summary>Above this many trials a spec is refused: it is almost surely a typo in an axis.</summary>
-    public const int MaxTrials = 100_000;
+    public const int MaxTrials = 1_000_000;
 
     public static SweepPlan Plan(SweepSpec spec)
     {

@@ -12,8 +12,7 @@ public sealed class RealSinkTests
     public async Task Report_reads_what_the_parquet_sink_writes()
     {
         using var folder = new SyntheticSweep("sink");
-        var output = new SweepOutput(folder.Directory, NullLogger.Instance);
-        var finished = new List<(TrialSpec, TrialOutcome)>();
+        var trials = new List<(TrialSpec Trial, List<MeasurementRow> Rows, TrialOutcome Outcome)>();
         foreach (int width in Sweeps.Widths)
             foreach (long seed in new long[] { 0, 1, 2 })
             {
@@ -42,12 +41,20 @@ public sealed class RealSinkTests
                     PerSampleHistogram = [.. Enumerable.Repeat(3L, 20)],
                     RecordedAt = DateTimeOffset.UtcNow,
                 }).ToList();
-                await output.AppendMeasurementsAsync(trial, rows);
-                var outcome = new TrialOutcome { TrialId = trial.TrialId, State = TrialState.Completed, Epochs = 3, FinishedAt = DateTimeOffset.UtcNow };
-                await output.WriteOutcomeAsync(trial, outcome);
-                finished.Add((trial, outcome));
+                var outcome = new TrialOutcome { TrialId = trial.TrialId, State = TrialState.Completed, Epochs = 3, FinishedAt = DateTimeOffset.UtcNow, LastMeasuredStep = 48 };
+                trials.Add((trial, rows, outcome));
             }
-        await output.WriteFinalAsync(finished);
+        // As the coordinator records them: rows, then the outcome, then the final files.
+        var (recorder, _) = await SweepRecorder.OpenAsync(trials.Select(t => t.Trial).ToList(), folder.Directory, rerunUnfinished: true, NullLogger.Instance);
+        await using (recorder)
+        {
+            for (int i = 0; i < trials.Count; i++)
+            {
+                await recorder.DeliverAsync(i, trials[i].Rows);
+                Assert.Equal(OutcomeVerdict.Taken, (await recorder.FinishAsync(trials[i].Outcome, cancelRequested: false)).Verdict);
+            }
+            await recorder.WriteFinalAsync();
+        }
 
         var result = SweepReport.Generate(folder.Directory, folder.ReportPath);
 

@@ -17,22 +17,20 @@ namespace OrleansConfusion.Grains.Tests;
 public sealed class ParquetStatisticsTests : IAsyncLifetime
 {
     readonly TempDirectory _dir = new("oc-parquet-stats");
-    SweepOutput _output = null!;
-
     public async Task InitializeAsync()
     {
-        _output = new SweepOutput(_dir.Path, NullLogger.Instance);
-        await _output.LoadAsync();
-        var finished = new List<(TrialSpec, TrialOutcome)>();
+        var plan = Enumerable.Range(0, Trials).Select(Trial).ToList();
+        var (recorder, _) = await SweepRecorder.OpenAsync(plan, _dir.Path, rerunUnfinished: true, NullLogger.Instance);
+        await using var _ = recorder;
         for (int t = 0; t < Trials; t++)
         {
-            var trial = Trial(t);
-            await _output.AppendMeasurementsAsync(trial, Enumerable.Range(0, RowsPerTrial).Select(i => Row(trial, t, i)).ToArray());
-            var outcome = Outcome(trial, t);
-            await _output.WriteOutcomeAsync(trial, outcome);
-            finished.Add((trial, outcome));
+            var trial = plan[t];
+            var rows = Enumerable.Range(0, RowsPerTrial).Select(i => Row(trial, t, i)).ToArray();
+            await recorder.DeliverAsync(t, rows);
+            var (verdict, _) = await recorder.FinishAsync(Outcome(trial, t) with { LastMeasuredStep = rows.Max(r => r.Step) }, cancelRequested: false);
+            Assert.Equal(OutcomeVerdict.Taken, verdict);
         }
-        await _output.WriteFinalAsync(finished);
+        await recorder.WriteFinalAsync();
     }
 
     public Task DisposeAsync()
