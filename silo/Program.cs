@@ -12,7 +12,9 @@ var redis = builder.Configuration.GetConnectionString("Redis");
 // Stopping deactivates trial grains, which cancel training and hand the trial back to the cluster.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = hosting.ShutdownTimeout);
 builder.Services.AddSiloTelemetry();
-builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans", tags: [SiloHealthCheck.ReadyTag]);
+builder.Services.AddHealthChecks()
+    .AddCheck<SiloHealthCheck>("orleans", tags: [SiloHealthCheck.ReadyTag])
+    .AddCheck<MembershipEntryHealthCheck>("membership-row", tags: [MembershipEntryHealthCheck.LiveTag]);
 
 builder.UseOrleans(silo => silo
     .UseConfiguredClustering(hosting, redis)
@@ -24,8 +26,9 @@ if (OneDnnIsaCap.Applied is { } isa)
     app.Logger.LogInformation("CPU convolutions: oneDNN capped at {Isa} on this AVX-512 host (its AVX-512 kernels returned wrong gradients here; see README). Set {Variable} to choose yourself", isa, OneDnnIsaCap.Variable);
 
 app.MapPrometheusScrapingEndpoint();
-// Liveness runs no checks: a lost Redis must not restart every silo at once.
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+// Liveness checks only that the membership table still holds this silo: a lost Redis must not restart every silo at
+// once, but one that came back empty must (see MembershipEntryHealthCheck).
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = check => check.Tags.Contains(MembershipEntryHealthCheck.LiveTag) });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(SiloHealthCheck.ReadyTag) });
 
 app.Run();

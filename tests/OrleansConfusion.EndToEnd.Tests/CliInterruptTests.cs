@@ -60,8 +60,11 @@ public sealed class CliInterruptTests : IDisposable
 
     static int FinishedTrials(string sweepDir)
     {
-        string journal = Path.Combine(sweepDir, "parts", "outcomes.jsonl");
-        return File.Exists(journal) ? File.ReadAllLines(journal).Length : 0;
+        // The trial record: a line per start of training and one per outcome, in one file per coordinator generation.
+        string parts = Path.Combine(sweepDir, "parts");
+        if (!Directory.Exists(parts)) return 0;
+        return Directory.GetFiles(parts, "trials-g*.jsonl")
+            .Sum(f => File.ReadLines(f).Count(line => line.Contains("\"outcome\":", StringComparison.Ordinal)));
     }
 
     static long Scalar(DuckDBConnection db, string sql)

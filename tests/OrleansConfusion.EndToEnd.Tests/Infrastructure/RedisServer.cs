@@ -21,14 +21,19 @@ public sealed class RedisServer : IDisposable
     /// <summary>The password clients must give (AUTH), or null for an open server.</summary>
     public string? Password { get; }
 
-    public static Task<RedisServer> StartAsync() => StartAsync(null);
+    public static Task<RedisServer> StartAsync() => StartAsync(FreePort.Next(), null);
+
+    /// <summary>A fresh, empty server on <paramref name="port"/>: a Redis without persistence restarted after a crash.</summary>
+    public static Task<RedisServer> StartOnAsync(int port) => StartAsync(port, null);
 
     /// <summary>A server that refuses every command until AUTH with a fresh random password.</summary>
-    public static Task<RedisServer> StartWithPasswordAsync() => StartAsync("pw-" + Guid.NewGuid().ToString("N"));
+    public static Task<RedisServer> StartWithPasswordAsync() => StartAsync(FreePort.Next(), "pw-" + Guid.NewGuid().ToString("N"));
 
-    static async Task<RedisServer> StartAsync(string? password)
+    public void Kill() => _process.Kill();
+
+    static async Task<RedisServer> StartAsync(int port, string? password)
     {
-        var redis = new RedisServer(FreePort.Next(), password);
+        var redis = new RedisServer(port, password);
         for (var i = 0; i < 100; i++)
         {
             try

@@ -26,9 +26,13 @@ public sealed class SchemaDocumentationTests
 
         - `trials.parquet`: one row per trial.
         - `metrics.parquet`: one row per measurement; `(trial_id, step)` is unique.
-        - `parts/`: partial files written while the sweep runs (`measurements.jsonl`, a JSON line per delivered
-          measurement, and `outcomes.jsonl`, a line per finished trial). The final files are built from them
-          when the sweep ends; they are kept so a rerun knows which trials finished and which rows were delivered.
+        - `parts/`: the sweep's record, appended while it runs, one pair of files per coordinator generation:
+          `measurements-gNNNNNN.jsonl`, a JSON line per measurement the coordinator holds, and
+          `trials-gNNNNNN.jsonl`, a line per start of training and per outcome. Readers stream them line by line.
+          The final files are built from them when the sweep ends, in row groups of 20,000 rows, so memory stays
+          bounded at any sweep size. They are kept: a rerun learns from them which trials finished, which rows are held
+          and how many attempts each trial made.
+        - `metrics.parquet` rows are in the order they arrived, not sorted: add `ORDER BY trial_id, step` where order matters.
 
         Every Parquet file is written to a temporary name and renamed, so a reader never sees a truncated file.
         Types are as DuckDB reports them (`DESCRIBE SELECT * FROM read_parquet('…')`). Doubles that have

@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using OrleansConfusion.EndToEnd.Tests.Infrastructure;
+
+namespace OrleansConfusion.EndToEnd.Tests;
+
+/// <summary>
+/// The faults that lose a sweep's grain state, and the recovery docs/KUBERNETES.md and scripts/local-cluster.sh give
+/// for them: Redis without persistence SIGKILLed, then the coordinator's silo SIGKILLed two seconds later; Redis
+/// restarted empty, every silo restarted, the spec resubmitted. Every row must come out exactly once, whichever
+/// output folder the resubmit names. And `watch` must ride out a failover of the coordinator's silo.
+/// </summary>
+[Trait("Category", "EndToEnd")]
+public sealed partial class RecoveryTests : IDisposable
+{
+    static readonly int[] Widths = [8, 16, 24, 32, 48, 64];
+    const int Steps = 3000;
+    const int MeasureEvery = 250;
+    static readonly long RowsPerTrial = Steps / MeasureEvery + 1;
+
+    readonly TempDirectory _dir = new("oc-e2e-recovery-");
+    readonly List<IDisposable> _processes = [];
+    readonly Dictionary<string, string> _env;
+
+    public RecoveryTests()
+    {
+        _env = new Dictionary<string, string>
+        {
+            ["OrleansConfusion__Scheduling__CheckpointDirectory"] = Path.Combine(_dir.Path, "checkpoints"),
+            ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
+            ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.100",
+            ["Silo__Membership__ProbeTimeout"] = "00:00:02",
+            ["Silo__Membership__NumMissedProbesLimit"] = "2",
+            ["Silo__Tls__Mode"] = "None",
+        };
+    }
+
+    [Theory]
+    [InlineData("runs")]
+    [InlineData("runs-elsewhere")]
+    public async Task Redis_and_the_coordinators_silo_killed_then_the_documented_recovery_writes_every_row_once(string resubmitTo)
+    {
+        string sweep = "e2e-recover-" + resubmitTo;
+        var redis = Own(await RedisServer.StartAsync());
+        var silos = new List<SiloProcess>();
+        for (int i = 0; i < 3; i++) silos.Add(Own(await SiloProcess.StartRedisAsync($"silo{i}", redis.Port, _dir.Path, _env)));
+        string cluster = $"redis://127.0.0.1:{redis.Port}";
+        string spec = SweepSpecs.Write(_dir.Path, sweep, Widths, Steps, MeasureEvery);
+        await CliRunner.RunOkAsync(TimeSpan.FromMinutes(1), "submit", spec, "--cluster", cluster, "--out", "runs");
+
+        // Mid-sweep: some trials finished, others training.
+        var coordinator = await CoordinatorWithCompletedAsync(silos, atLeast: 1, TimeSpan.FromMinutes(3));
+        redis.Kill();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        coordinator.Kill();
+
+        // The recovery: Redis back (empty: it kept nothing), every silo restarted, the spec resubmitted.
+        int port = redis.Port;
+        redis = Own(await RedisServer.StartOnAsync(port));
+        foreach (var silo in silos) silo.Dispose();
+        silos.Clear();
+        for (int i = 0; i < 3; i++) silos.Add(Own(await SiloProcess.StartRedisAsync($"silo{i}-again", port, _dir.Path, _env)));
+        await CliRunner.RunOkAsync(TimeSpan.FromMinutes(2), "submit", spec, "--cluster", cluster, "--out", resubmitTo);
+        var (exitCode, watch) = await CliRunner.RunAsync(TimeSpan.FromMinutes(6), "watch", sweep, "--cluster", cluster, "--json");
+        Assert.True(exitCode == 0, $"watch exited {exitCode}\n{watch}\n{Logs(silos)}");
+
+        string folder = Path.Combine(_dir.Path, resubmitTo, sweep);
+        using var db = new DuckDBConnection("Data Source=:memory:");
+        db.Open();
+        string trials = Path.Combine(folder, "trials.parquet"), metrics = Path.Combine(folder, "metrics.parquet");
+        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
+        Assert.Equal(Widths.Length * RowsPerTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
+        Assert.Equal(Widths.Length * RowsPerTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
+        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM (SELECT trial_id FROM read_parquet('{metrics}') GROUP BY ALL HAVING count(*) = {RowsPerTrial} AND max(step) = {Steps})"));
+
+        // Now that the sweep's state exists again, a resubmit to yet another folder is refused: it would start over without the rows.
+        var (refused, message) = await CliRunner.RunAsync(TimeSpan.FromMinutes(1), "submit", spec, "--cluster", cluster, "--out", "runs-third");
+        Assert.True(refused == 2, $"exit {refused}\n{message}");
+        Assert.Contains("already writes to", message);
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "runs-third", sweep)));
+    }
+
+    [Fact]
+    public async Task Watch_rides_out_a_failover_of_the_coordinators_silo()
+    {
+        const string sweep = "e2e-watch-failover";
+        var redis = Own(await RedisServer.StartAsync());
+        var silos = new List<SiloProcess>();
+        for (int i = 0; i < 3; i++) silos.Add(Own(await SiloProcess.StartRedisAsync($"silo{i}", redis.Port, _dir.Path, _env)));
+        string cluster = $"redis://127.0.0.1:{redis.Port}";
+        await CliRunner.RunOkAsync(TimeSpan.FromMinutes(1), "submit", SweepSpecs.Write(_dir.Path, sweep, Widths, Steps, MeasureEvery), "--cluster", cluster, "--out", "runs");
+
+        using var watch = new ManagedProcess("confusion watch", "dotnet", [RepoPaths.CliDll, "watch", sweep, "--cluster", cluster, "--json"]);
+        var coordinator = await CoordinatorWithCompletedAsync(silos, atLeast: 1, TimeSpan.FromMinutes(3));
+        Assert.False(watch.HasExited, "watch ended before the failover:\n" + watch.Tail());
+        coordinator.Kill();
+
+        int exitCode = await watch.WaitForExitAsync(TimeSpan.FromMinutes(6));
+        Assert.True(exitCode == 0, $"watch exited {exitCode}\n{watch.Tail(80)}\n{Logs(silos)}");
+        Assert.Contains("\"completed\"", watch.Output);
+        using var db = new DuckDBConnection("Data Source=:memory:");
+        db.Open();
+        string metrics = Path.Combine(_dir.Path, "runs", sweep, "metrics.parquet");
+        Assert.Equal(Widths.Length * RowsPerTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
+        Assert.Equal(Widths.Length * RowsPerTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
+    }
+
+    /// <summary>The silo whose /metrics shows the sweep's coordinator gauge, once it counts <paramref name="atLeast"/> completed trials.</summary>
+    static async Task<SiloProcess> CoordinatorWithCompletedAsync(IReadOnlyList<SiloProcess> silos, int atLeast, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var silo in silos)
+            {
+                string scrape;
+                try { scrape = await silo.ScrapeAsync(); }
+                catch (HttpRequestException) { continue; }
+                var completed = CompletedGauge().Match(scrape);
+                if (completed.Success && double.Parse(completed.Groups["n"].Value, CultureInfo.InvariantCulture) >= atLeast) return silo;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail($"no coordinator counted {atLeast} completed trials within {timeout}.\n{Logs(silos)}");
+        return silos[0];
+    }
+
+    [GeneratedRegex(@"^orleansconfusion_trials\{[^}]*state=""completed""[^}]*\} (?<n>[0-9.e+]+)", RegexOptions.Multiline)]
+    private static partial Regex CompletedGauge();
+
+    static string Logs(IEnumerable<SiloProcess> silos) => string.Join('\n', silos.Select(s => s.Process.Tail(40)));
+
+    static long Scalar(DuckDBConnection db, string sql)
+    {
+        using var command = db.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    T Own<T>(T process) where T : IDisposable
+    {
+        _processes.Add(process);
+        return process;
+    }
+
+    public void Dispose()
+    {
+        for (int i = _processes.Count - 1; i >= 0; i--) _processes[i].Dispose();
+        _dir.Dispose();
+    }
+}
