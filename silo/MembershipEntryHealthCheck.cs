@@ -21,7 +21,7 @@ public sealed class MembershipEntryHealthCheck(IMembershipTable table, ILocalSil
         MembershipTableData data;
         try
         {
-            data = await table.ReadRow(localSilo.SiloAddress).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            data = await table.ReadRowAsync(localSilo.SiloAddress, cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -30,4 +30,7 @@ public sealed record TrialOutcome
     /// outcome only when it holds the row of that step, and so of every step before it.
     /// </summary>
     [Id(18)] public long LastMeasuredStep { get; init; } = -1;
+
+    /// <summary>When the training run that produced this outcome began (see <see cref="TrialStatus.TrainingStartedAt"/>).</summary>
+    [Id(19)] public DateTimeOffset? TrainingStartedAt { get; init; }
 }

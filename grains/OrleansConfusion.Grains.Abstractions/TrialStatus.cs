@@ -19,4 +19,10 @@ public sealed record TrialStatus
 
     /// <summary>Short label for views, e.g. "mlp w64 d2 he_normal s0".</summary>
     [Id(12)] public string Label { get; init; } = "";
+
+    /// <summary>
+    /// When this training run of the trial began (its worker started). A coordinator that finds a trial still training
+    /// after a failover sees the same value, so it counts no new attempt: attempts are real starts of training.
+    /// </summary>
+    [Id(13)] public DateTimeOffset? TrainingStartedAt { get; init; }
 }

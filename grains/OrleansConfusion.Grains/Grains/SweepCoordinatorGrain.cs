@@ -36,6 +36,7 @@ public sealed class SweepCoordinatorGrain(
     IGrainTimer? _timer;
     bool _watchdogRegistered;
     string? _fencedBy;
+    DateTime _nextOwnershipCheck;
 
     // The final files being written (off every caller's path); null when not started or failed (the next tick retries).
     Task? _finishing;
@@ -163,7 +164,7 @@ public sealed class SweepCoordinatorGrain(
     {
         if (S.State != SweepState.Running || _book is null || _fencedBy is not null) return;
         if (_book.Progress(status, SlotsOf, DateTimeOffset.UtcNow) is int attempt)
-            await _output!.AppendStartAsync(status.TrialId, attempt);
+            await _output!.AppendStartAsync(status.TrialId, attempt, status.TrainingStartedAt);
     }
 
     public async Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows)
@@ -195,7 +196,7 @@ public sealed class SweepCoordinatorGrain(
         }
         _watchdogRegistered = true;
         StartTimer();
-        Tick();
+        await TickAsync();
     }
 
     /// <summary>
@@ -240,18 +241,44 @@ public sealed class SweepCoordinatorGrain(
     void StartTimer()
     {
         var period = scheduling.Value.DispatchInterval;
-        _timer ??= this.RegisterGrainTimer(_ => { Tick(); return Task.CompletedTask; }, new GrainTimerCreationOptions(period, period) { KeepAlive = true });
+        _timer ??= this.RegisterGrainTimer(_ => TickAsync(), new GrainTimerCreationOptions(period, period) { KeepAlive = true });
     }
 
-    /// <summary>The timer's pass: re-drive the lost, then dispatch; O(running trials + silos), never O(trials).</summary>
-    void Tick()
+    /// <summary>The timer's pass: check ownership, re-drive the lost, then dispatch; O(running trials + silos), never O(trials).</summary>
+    async Task TickAsync()
     {
+        await CheckOwnershipAsync();
         if (S.State == SweepState.Running && _book is not null && _fencedBy is null)
         {
             Watchdog(_book);
             _ = EnsureWatchdogAsync();
         }
         Drive();
+    }
+
+    /// <summary>
+    /// Reads the stored state back now and then: a higher generation there means another activation claimed the sweep
+    /// (Orleans can run two for a while after a silo dies), so this one stops. Storage that does not answer tells
+    /// nothing; the next check asks again.
+    /// </summary>
+    async Task CheckOwnershipAsync()
+    {
+        if (_fencedBy is not null || S.State != SweepState.Running || DateTime.UtcNow < _nextOwnershipCheck) return;
+        _nextOwnershipCheck = DateTime.UtcNow + scheduling.Value.OwnershipCheckInterval;
+        int mine = S.Generation;
+        var kept = S;
+        try
+        {
+            await state.ReadStateAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Sweep {Sweep}: could not read its state back to check ownership", SweepId);
+            state.State = kept;
+            return;
+        }
+        if (S.Generation == mine) return;
+        Fence($"generation {S.Generation} took the sweep over from this activation's {mine}");
     }
 
     /// <summary>Dispatch into free capacity, then finish when all are done.</summary>
@@ -441,6 +468,16 @@ public sealed class SweepCoordinatorGrain(
         };
     }
 
+    /// <summary>Stops this activation for good: no dispatch, no writes; its callers get an error and retry into the current one.</summary>
+    void Fence(string why, Exception? e = null)
+    {
+        _fencedBy = why;
+        logger.LogError(e, "Sweep {Sweep}: {Why}; this activation stops and writes nothing more", SweepId, why);
+        _timer?.Dispose();
+        _timer = null;
+        DeactivateOnIdle();
+    }
+
     /// <summary>
     /// One writer at a time. An etag conflict means another activation of this sweep wrote the state since this one
     /// read it, so this one is no longer the sweep's owner: it stops (fenced) instead of overwriting, deactivates, and
@@ -456,11 +493,7 @@ public sealed class SweepCoordinatorGrain(
         }
         catch (InconsistentStateException e)
         {
-            _fencedBy = "another activation stored the sweep's state since this one read it";
-            logger.LogError(e, "Sweep {Sweep}: {Why}; this activation stops and writes nothing more", SweepId, _fencedBy);
-            _timer?.Dispose();
-            _timer = null;
-            DeactivateOnIdle();
+            Fence("another activation stored the sweep's state since this one read it", e);
             throw;
         }
         finally

@@ -37,6 +37,7 @@ public sealed class TrialGrain(
     Task _flush = Task.CompletedTask;
     TrialOutcome? _outcome;
     long _reportedSteps;
+    DateTimeOffset? _trainingStartedAt;
     bool _deactivating;
     bool _finishing;
 
@@ -120,6 +121,7 @@ public sealed class TrialGrain(
         _cancellation = new CancellationTokenSource();
         _measurements = Channel.CreateUnbounded<MeasurementRecord>(new UnboundedChannelOptions { SingleReader = true });
         _finishing = false;
+        _trainingStartedAt = DateTimeOffset.UtcNow;
         _signals = new WorkerSignals(deliveredThroughStep);
         var period = options.Value.ReportInterval;
         _timer ??= this.RegisterGrainTimer(OnTimerAsync, new GrainTimerCreationOptions(period, period) { Interleave = true, KeepAlive = true });
@@ -160,7 +162,7 @@ public sealed class TrialGrain(
         catch (Exception e)
         {
             error = e;
-            logger.LogError(e, "Trial {Trial} attempt {Attempt} failed", spec.GrainKey, attempt);
+            logger.LogError(e, "Trial {Trial} (dispatch {Dispatch}) failed", spec.GrainKey, attempt);
         }
         writer.TryComplete();
         await FinishAsync(spec, result, error, clock.Elapsed.TotalSeconds);
@@ -170,7 +172,7 @@ public sealed class TrialGrain(
     static TrialResult TrainInSlot(ITrialTrainer trainer, TrialSpec spec, TrialTrainingContext context, WorkerSignals signals, ILogger logger)
     {
         signals.Training = true;
-        logger.LogInformation("Trial {Trial} attempt {Attempt} starts training on {Device}; the coordinator holds its rows through step {Step}",
+        logger.LogInformation("Trial {Trial} (dispatch {Dispatch}) starts training on {Device}; the coordinator holds its rows through step {Step}",
             spec.GrainKey, context.Attempt, context.Device, context.DeliveredThroughStep());
         return trainer.Train(spec, context);
     }
@@ -190,7 +192,7 @@ public sealed class TrialGrain(
         }
         var outcome = ToOutcome(spec, result, error, wallSeconds);
         _outcome = outcome;
-        logger.LogInformation("Trial {Trial} attempt {Attempt} {State} after {Steps} steps; resumed from step {Resumed}",
+        logger.LogInformation("Trial {Trial} (dispatch {Dispatch}) {State} after {Steps} steps; resumed from step {Resumed}",
             spec.GrainKey, outcome.Attempt, outcome.State, outcome.Steps, outcome.ResumedFromStep?.ToString() ?? "none (from scratch)");
         state.State = new TrialGrainState { Spec = spec, Attempt = _attempt, State = outcome.State, Outcome = outcome };
         _timer?.Dispose();
@@ -306,6 +308,7 @@ public sealed class TrialGrain(
             Attempt = _attempt,
             UpdatedAt = DateTimeOffset.UtcNow,
             Label = _spec is null ? "" : SweepPlanner.Label(_spec),
+            TrainingStartedAt = _outcome?.TrainingStartedAt ?? _trainingStartedAt,
         };
     }
 
@@ -335,6 +338,7 @@ public sealed class TrialGrain(
         Attempt = _attempt,
         ResumedFromStep = r?.ResumedFromStep,
         LastMeasuredStep = _signals.LastMeasuredStep,
+        TrainingStartedAt = _trainingStartedAt,
         FinishedAt = DateTimeOffset.UtcNow,
     };
 

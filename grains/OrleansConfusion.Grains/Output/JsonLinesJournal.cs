@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using OrleansConfusion.Grains.Abstractions;
 using Microsoft.Extensions.Logging;
 
 namespace OrleansConfusion.Grains;
@@ -17,19 +19,12 @@ namespace OrleansConfusion.Grains;
 /// </summary>
 internal static class JsonLinesJournal
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
 
     /// <summary>
     /// Streams the items of <paramref name="path"/> (none if it does not exist), skipping torn or unreadable lines.
     /// <paramref name="bufferSize"/> is the read buffer; a line may be longer than it.
     /// </summary>
-    public static async IAsyncEnumerable<T> ReadAsync<T>(string path, ILogger logger, int bufferSize = 1 << 16,
+    public static async IAsyncEnumerable<T> ReadAsync<T>(string path, JsonTypeInfo<T> json, ILogger logger, int bufferSize = 1 << 16,
         [EnumeratorCancellation] CancellationToken cancellationToken = default) where T : class
     {
         if (!File.Exists(path)) yield break;
@@ -41,7 +36,7 @@ internal static class JsonLinesJournal
             lineNumber++;
             if (string.IsNullOrWhiteSpace(line)) continue;
             T? item = null;
-            try { item = JsonSerializer.Deserialize<T>(line, Json); }
+            try { item = JsonSerializer.Deserialize(line, json); }
             catch (JsonException e) { logger.LogWarning("Skipping a torn or unreadable line {Line} of {Path}: {Error}", lineNumber, path, e.Message); }
             if (item is not null) yield return item;
         }
@@ -49,7 +44,7 @@ internal static class JsonLinesJournal
 }
 
 /// <summary>The one writer of a journal file (see <see cref="JsonLinesJournal"/>).</summary>
-internal sealed class JsonLinesWriter<T>(string path) : IAsyncDisposable where T : class
+internal sealed class JsonLinesWriter<T>(string path, JsonTypeInfo<T> json) : IAsyncDisposable where T : class
 {
     FileStream? _stream;
 
@@ -61,14 +56,14 @@ internal sealed class JsonLinesWriter<T>(string path) : IAsyncDisposable where T
     public async Task AppendAsync(IEnumerable<T> items, CancellationToken cancellationToken = default)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer))
         {
             foreach (var item in items)
             {
-                JsonSerializer.Serialize(json, item, JsonLinesJournal.Json);
-                json.Flush();
+                JsonSerializer.Serialize(writer, item, json);
+                writer.Flush();
                 buffer.Write("\n"u8);
-                json.Reset(buffer);
+                writer.Reset(buffer);
             }
         }
         if (buffer.WrittenCount == 0) return;
@@ -101,3 +96,16 @@ internal sealed class JsonLinesWriter<T>(string path) : IAsyncDisposable where T
         _stream = null;
     }
 }
+
+/// <summary>
+/// The records' JSON, source-generated: a reflection-based reader spent most of a resume reading lines. Snake case,
+/// nulls left out (most measurement columns are null in most rows), NaN and infinities as JSON strings.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(MeasurementRow))]
+[JsonSerializable(typeof(TrialEvent))]
+internal sealed partial class RecordJson : JsonSerializerContext;

@@ -71,7 +71,7 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
         long rows = 0;
         foreach (var file in measurementFiles)
         {
-            await foreach (var row in JsonLinesJournal.ReadAsync<MeasurementRow>(file.Path, logger, ReadBufferSize, cancellationToken))
+            await foreach (var row in JsonLinesJournal.ReadAsync(file.Path, RecordJson.Default.MeasurementRow, logger, ReadBufferSize, cancellationToken))
             {
                 if (!book.TryIndex(row.TrialId, out int index)) continue;
                 book.RestoreDelivered(index, row);
@@ -82,11 +82,11 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
         // Outcomes after every row is known: a finished trial stays finished only if its rows are held.
         foreach (var file in trialFiles)
         {
-            await foreach (var e in JsonLinesJournal.ReadAsync<TrialEvent>(file.Path, logger, ReadBufferSize, cancellationToken))
+            await foreach (var e in JsonLinesJournal.ReadAsync(file.Path, RecordJson.Default.TrialEvent, logger, ReadBufferSize, cancellationToken))
             {
                 lines++;
                 if (!book.TryIndex(e.TrialId, out int index)) continue;
-                book.RestoreAttempts(index, e.Attempt);
+                book.RestoreAttempts(index, e.Attempt, e.StartedAt);
                 if (e.Outcome is { } outcome) book.RestoreOutcome(index, outcome with { TrialId = e.TrialId }, rerunUnfinished);
             }
         }
@@ -101,17 +101,17 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
 
     /// <summary>Appends rows (already filtered by the book) in one write; they are durable when this returns.</summary>
     public Task AppendMeasurementsAsync(IReadOnlyList<MeasurementRow> rows, CancellationToken cancellationToken = default) =>
-        rows.Count == 0 ? Task.CompletedTask : (_measurements ??= new(MeasurementRecordPath)).AppendAsync(rows, cancellationToken);
+        rows.Count == 0 ? Task.CompletedTask : (_measurements ??= new(MeasurementRecordPath, RecordJson.Default.MeasurementRow)).AppendAsync(rows, cancellationToken);
 
     /// <summary>Records a real start of training, so attempt numbers never repeat across coordinator activations.</summary>
-    public Task AppendStartAsync(string trialId, int attempt, CancellationToken cancellationToken = default) =>
-        (_trials ??= new(TrialRecordPath)).AppendAsync([new TrialEvent(trialId, attempt, null)], cancellationToken);
+    public Task AppendStartAsync(string trialId, int attempt, DateTimeOffset? startedAt, CancellationToken cancellationToken = default) =>
+        (_trials ??= new(TrialRecordPath, RecordJson.Default.TrialEvent)).AppendAsync([new TrialEvent(trialId, attempt, null, startedAt)], cancellationToken);
 
     public Task AppendOutcomeAsync(TrialOutcome outcome, CancellationToken cancellationToken = default) =>
         AppendOutcomesAsync([outcome], cancellationToken);
 
     public Task AppendOutcomesAsync(IReadOnlyList<TrialOutcome> outcomes, CancellationToken cancellationToken = default) =>
-        (_trials ??= new(TrialRecordPath)).AppendAsync(outcomes.Select(o => new TrialEvent(o.TrialId, o.Attempt, o)), cancellationToken);
+        (_trials ??= new(TrialRecordPath, RecordJson.Default.TrialEvent)).AppendAsync(outcomes.Select(o => new TrialEvent(o.TrialId, o.Attempt, o, o.TrainingStartedAt)), cancellationToken);
 
     /// <summary>
     /// Writes trials.parquet (one row per trial of the plan, in plan order) and metrics.parquet (every held row of those
@@ -153,7 +153,7 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
         Array.Fill(through, -1);
         foreach (var file in Records("measurements"))
         {
-            await foreach (var row in JsonLinesJournal.ReadAsync<MeasurementRow>(file.Path, logger, ReadBufferSize, cancellationToken))
+            await foreach (var row in JsonLinesJournal.ReadAsync(file.Path, RecordJson.Default.MeasurementRow, logger, ReadBufferSize, cancellationToken))
             {
                 if (!book.TryIndex(row.TrialId, out int index) || row.Step <= through[index]) continue;
                 through[index] = row.Step;
@@ -192,13 +192,13 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
     async Task CompactAsync(TrialBook book, IReadOnlyList<RecordFile> older, CancellationToken cancellationToken)
     {
         string temp = TempPath(TrialRecordPath);
-        await using (var writer = new JsonLinesWriter<TrialEvent>(temp))
+        await using (var writer = new JsonLinesWriter<TrialEvent>(temp, RecordJson.Default.TrialEvent))
         {
             var batch = new List<TrialEvent>(1024);
             for (int i = 0; i < book.Count; i++)
             {
                 if (book.Attempts(i) == 0 && book.Outcome(i) is null) continue;
-                batch.Add(new TrialEvent(book.Spec(i).TrialId, book.Attempts(i), book.Outcome(i)));
+                batch.Add(new TrialEvent(book.Spec(i).TrialId, book.Attempts(i), book.Outcome(i), book.LastStart(i)));
                 if (batch.Count < 1024) continue;
                 await writer.AppendAsync(batch, cancellationToken);
                 batch.Clear();
@@ -239,8 +239,11 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
     readonly record struct RecordFile(string Path, int Generation);
 }
 
-/// <summary>One line of the trial record: a start of training (no outcome) or an outcome, with the attempt it counts.</summary>
-public sealed record TrialEvent(string TrialId, int Attempt, TrialOutcome? Outcome);
+/// <summary>
+/// One line of the trial record: a start of training (no outcome) or an outcome, with the attempt it counts and when
+/// that training run began (so a run is never counted twice).
+/// </summary>
+public sealed record TrialEvent(string TrialId, int Attempt, TrialOutcome? Outcome, DateTimeOffset? StartedAt);
 
 /// <summary>What a load found: held rows, trial-record lines, record files, and whether the trial record was compacted.</summary>
 public readonly record struct LoadSummary(long Rows, long TrialLines, int Files, bool Compacted);

@@ -33,6 +33,13 @@ public sealed class TrialSchedulingOptions
     /// <summary>How often a coordinator dispatches queued trials and checks running ones.</summary>
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a running coordinator reads its stored state back to learn whether another activation took the sweep
+    /// over (after a silo death, Orleans can briefly run two). The newer one claimed a higher generation; the older one
+    /// then stops dispatching and writing. One small read per sweep per interval.
+    /// </summary>
+    public TimeSpan OwnershipCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Shared directory for checkpoints: {CheckpointDirectory}/{sweepId}/{trialId}.safetensors. Null: none.</summary>
     public string? CheckpointDirectory { get; set; }
 

@@ -16,6 +16,7 @@ internal sealed class TrialSchedulingOptionsValidator : IValidateOptions<TrialSc
         if (o.DispatchInterval <= TimeSpan.Zero) errors.Add($"{s}:DispatchInterval must be positive (got {o.DispatchInterval})");
         if (o.StaleAfter < 2 * o.ReportInterval)
             errors.Add($"{s}:StaleAfter ({o.StaleAfter}) must be at least twice ReportInterval ({o.ReportInterval}), or healthy trials look dead");
+        if (o.OwnershipCheckInterval <= TimeSpan.Zero) errors.Add($"{s}:OwnershipCheckInterval must be positive (got {o.OwnershipCheckInterval})");
         if (o.ResponseTimeout <= TimeSpan.Zero) errors.Add($"{s}:ResponseTimeout must be positive (got {o.ResponseTimeout})");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -35,6 +35,7 @@ public sealed class TrialBook
     readonly Dictionary<string, int> _index;
     readonly TrialState[] _state;
     readonly int[] _attempts;
+    readonly long[] _lastStart; // UTC ticks of the training run counted last (0: none)
     readonly long[] _delivered;
     readonly TrialOutcome?[] _outcomes;
     readonly LastMeasurement?[] _last;
@@ -59,6 +60,7 @@ public sealed class TrialBook
         for (int i = 0; i < n; i++) _index.Add(_specs[i].TrialId, i);
         _state = new TrialState[n];
         _attempts = new int[n];
+        _lastStart = new long[n];
         _delivered = new long[n];
         Array.Fill(_delivered, -1);
         _outcomes = new TrialOutcome?[n];
@@ -110,7 +112,12 @@ public sealed class TrialBook
         }
     }
 
-    public void RestoreAttempts(int index, int attempts) => _attempts[index] = Math.Max(_attempts[index], attempts);
+    public void RestoreAttempts(int index, int attempts, DateTimeOffset? startedAt)
+    {
+        if (attempts < _attempts[index]) return;
+        _attempts[index] = attempts;
+        if (startedAt is { } at) _lastStart[index] = at.UtcTicks;
+    }
 
     /// <summary>
     /// The newest recorded outcome of a trial. Completed and diverged trials stay finished only when every row the
@@ -118,7 +125,7 @@ public sealed class TrialBook
     /// </summary>
     public void RestoreOutcome(int index, TrialOutcome outcome, bool rerunUnfinished)
     {
-        _attempts[index] = Math.Max(_attempts[index], outcome.Attempt);
+        RestoreAttempts(index, outcome.Attempt, outcome.TrainingStartedAt);
         // A newer outcome replaces an older one, whatever becomes of it.
         if (_state[index] != TrialState.Queued) Move(index, TrialState.Queued);
         _outcomes[index] = null;
@@ -223,7 +230,7 @@ public sealed class TrialBook
         trial.WaitingForSlot = !training || (trial.WaitingForSlot && TrainingOn(trial.Silo, except: trial) >= slotsOf(trial.Silo));
         trial.Status = status;
         trial.LastReportAt = now;
-        return training ? CountStart(trial) : null;
+        return training ? CountStart(trial, status.TrainingStartedAt) : null;
     }
 
     /// <summary>Rows that arrived at any attempt keep the trial alive only when they come from the current dispatch.</summary>
@@ -276,9 +283,10 @@ public sealed class TrialBook
         if (!_index.TryGetValue(outcome.TrialId, out int index)) return OutcomeVerdict.Ignored;
         if (_state[index] is not (TrialState.Queued or TrialState.Running)) return OutcomeVerdict.Ignored;
         bool finished = outcome.State is TrialState.Completed or TrialState.Diverged;
-        // An outcome counts the start of its dispatch if no report did; one of an older dispatch started at least once.
-        if (_running.TryGetValue(index, out var trial) && trial.Token == outcome.Attempt) CountStart(trial);
-        else _attempts[index] = Math.Max(_attempts[index], 1);
+        // An outcome counts the start of its training run if no report did.
+        if (_running.TryGetValue(index, out var trial) && trial.Token == outcome.Attempt) CountStart(trial, outcome.TrainingStartedAt);
+        else if (outcome.TrainingStartedAt is null) _attempts[index] = Math.Max(_attempts[index], 1); // it trained at least once
+        else CountStart(index, outcome.TrainingStartedAt);
         if (finished && outcome.LastMeasuredStep > _delivered[index])
         {
             if (_state[index] == TrialState.Running) Requeue(index);
@@ -363,12 +371,29 @@ public sealed class TrialBook
     // attempt already counted. Bounded by the re-queued trials; a new dispatch drops the entry.
     readonly Dictionary<int, RunningTrial> _givenUp = [];
 
-    int? CountStart(RunningTrial trial)
+    int? CountStart(RunningTrial trial, DateTimeOffset? startedAt)
     {
         if (trial.Started) return null;
         trial.Started = true;
-        return ++_attempts[trial.Index];
+        return CountStart(trial.Index, startedAt);
     }
+
+    /// <summary>
+    /// Counts a training run once: a run the book counted already (the same start time, say a trial that went on
+    /// training across a coordinator failover) is not a new attempt. Returns the new count, or null.
+    /// </summary>
+    int? CountStart(int index, DateTimeOffset? startedAt)
+    {
+        if (startedAt is { } at)
+        {
+            if (at.UtcTicks == _lastStart[index]) return null;
+            _lastStart[index] = at.UtcTicks;
+        }
+        return ++_attempts[index];
+    }
+
+    /// <summary>When the training run counted last began (for the record), or null.</summary>
+    public DateTimeOffset? LastStart(int index) => _lastStart[index] == 0 ? null : new DateTimeOffset(_lastStart[index], TimeSpan.Zero);
 
     int TrainingOn(string silo, RunningTrial except) =>
         OnSilo(silo)?.Count(i => i != except.Index && !_running[i].WaitingForSlot) ?? 0;

@@ -59,8 +59,8 @@ public sealed class TrialRecordTests
         using var dir = new TempDirectory("oc-record-attempts");
         await using (var first = await OpenAsync(dir.Path))
         {
-            await first.Output.AppendStartAsync("sample0", 1);
-            await first.Output.AppendStartAsync("sample0", 2);
+            await first.Output.AppendStartAsync("sample0", 1, DateTimeOffset.UnixEpoch.AddHours(1));
+            await first.Output.AppendStartAsync("sample0", 2, DateTimeOffset.UnixEpoch.AddHours(2));
         }
         await using var second = await OpenAsync(dir.Path);
         Assert.Equal(2, second.Book.Attempts(0));
@@ -75,7 +75,7 @@ public sealed class TrialRecordTests
         for (int generation = 1; generation <= 3; generation++)
         {
             await using var recorder = await OpenAsync(dir.Path);
-            for (int i = 0; i < 5; i++) await recorder.Output.AppendStartAsync("sample1", generation * 10 + i);
+            for (int i = 0; i < 5; i++) await recorder.Output.AppendStartAsync("sample1", generation * 10 + i, null);
         }
         var compacting = new SweepOutput(dir.Path, NullLogger.Instance) { CompactionSlack = 4 };
         var book = new TrialBook(Plan);

@@ -88,6 +88,30 @@ public sealed class TrialBookTests
     }
 
     [Fact]
+    public void A_run_that_goes_on_training_across_a_coordinator_failover_is_not_a_new_attempt()
+    {
+        var startedAt = T0.AddMinutes(3);
+        var before = Book(1);
+        var first = Dispatch(before)[0];
+        Assert.Equal(1, before.Progress(Training(first) with { TrainingStartedAt = startedAt }, _ => 2, T0));
+
+        // The new activation's book, from the record: one start, at that time.
+        var after = Book(1);
+        after.RestoreAttempts(0, 1, startedAt);
+        var again = Dispatch(after)[0];
+        Assert.Null(after.Progress(Training(again) with { TrainingStartedAt = startedAt }, _ => 2, T0));
+        var outcome = Outcome(again) with { TrainingStartedAt = startedAt };
+        Assert.Equal(OutcomeVerdict.Taken, after.Judge(ref outcome, cancelRequested: false));
+        Assert.Equal(1, outcome.Attempt);
+
+        // A run that really started again (its silo died) counts.
+        var third = Book(1);
+        third.RestoreAttempts(0, 1, startedAt);
+        var restarted = Dispatch(third)[0];
+        Assert.Equal(2, third.Progress(Training(restarted) with { TrainingStartedAt = startedAt.AddMinutes(1) }, _ => 2, T0));
+    }
+
+    [Fact]
     public void Reports_of_an_older_dispatch_are_ignored_but_a_given_up_trial_that_reports_comes_back_once()
     {
         var book = Book(2);
