@@ -20,9 +20,18 @@ public sealed class ParquetResultsReader
         string metricsFile = Path.Combine(sweepDirectory, MetricsFileName);
         if (!File.Exists(trialsFile)) throw new FileNotFoundException($"no {TrialsFileName} in {sweepDirectory}", trialsFile);
 
-        var trials = await ReadRowsAsync(trialsFile, cancellationToken);
-        var metrics = File.Exists(metricsFile) ? await ReadRowsAsync(metricsFile, cancellationToken) : [];
-        var last = LastMeasurements(metrics);
+        var trials = new List<Dictionary<string, object>>();
+        await foreach (var row in ReadRowsAsync(trialsFile, cancellationToken)) trials.Add(row);
+        var last = new Dictionary<string, Dictionary<string, object>>();
+        long measurements = 0;
+        if (File.Exists(metricsFile))
+        {
+            await foreach (var row in ReadRowsAsync(metricsFile, cancellationToken))
+            {
+                measurements++;
+                KeepLast(last, row);
+            }
+        }
 
         var rows = trials.Select(t =>
         {
@@ -42,26 +51,31 @@ public sealed class ParquetResultsReader
                 Error = Text(t, "error", "error_message"),
             };
         }).OrderBy(r => r.Label, NaturalComparer.Instance).ToList();
-        return new SweepResults(sweepDirectory, trialsFile, metricsFile, rows, metrics.Count);
+        return new SweepResults(sweepDirectory, trialsFile, metricsFile, rows, measurements);
     }
 
-    static async Task<IList<Dictionary<string, object>>> ReadRowsAsync(string file, CancellationToken cancellationToken)
+    /// <summary>
+    /// The file's rows, one row group at a time: a metrics file of millions of rows is never held whole (only each
+    /// trial's last measurement is kept).
+    /// </summary>
+    static async IAsyncEnumerable<Dictionary<string, object>> ReadRowsAsync(string file, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(file);
-        var result = await ParquetSerializer.DeserializeUntypedAsync(stream, cancellationToken: cancellationToken);
-        return result.Data;
+        int groups;
+        await using (var reader = await Parquet.ParquetReader.CreateAsync(stream, leaveStreamOpen: true, cancellationToken: cancellationToken)) groups = reader.RowGroupCount;
+        for (int g = 0; g < groups; g++)
+        {
+            stream.Position = 0;
+            var result = await ParquetSerializer.DeserializeUntypedAsync(stream, null, g, cancellationToken);
+            foreach (var row in result.Data) yield return row;
+        }
     }
 
-    /// <summary>Each trial's measurement with the highest step: the end-of-training confusion.</summary>
-    static Dictionary<string, Dictionary<string, object>> LastMeasurements(IList<Dictionary<string, object>> metrics)
+    /// <summary>Keeps each trial's measurement with the highest step: the end-of-training confusion.</summary>
+    static void KeepLast(Dictionary<string, Dictionary<string, object>> last, Dictionary<string, object> row)
     {
-        var last = new Dictionary<string, Dictionary<string, object>>();
-        foreach (var row in metrics)
-        {
-            if (Text(row, "trial_id") is not { } id) continue;
-            if (!last.TryGetValue(id, out var seen) || (Number(row, "step") ?? 0) >= (Number(seen, "step") ?? 0)) last[id] = row;
-        }
-        return last;
+        if (Text(row, "trial_id") is not { } id) return;
+        if (!last.TryGetValue(id, out var seen) || (Number(row, "step") ?? 0) >= (Number(seen, "step") ?? 0)) last[id] = row;
     }
 
     /// <summary>"mlp w64 d2 he_normal s0", the same shape as the live view's labels.</summary>

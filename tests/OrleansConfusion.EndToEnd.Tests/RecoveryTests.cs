@@ -14,7 +14,8 @@ namespace OrleansConfusion.EndToEnd.Tests;
 public sealed class RecoveryTests : IDisposable
 {
     static readonly int[] Widths = [8, 16, 24, 32, 48, 64];
-    const int Steps = 3000;
+    // Six trials on three one-slot silos: when the first finishes, the next three are mid-way.
+    const int Steps = 1500;
     const int MeasureEvery = 250;
     static readonly long RowsPerTrial = Steps / MeasureEvery + 1;
 
@@ -61,7 +62,14 @@ public sealed class RecoveryTests : IDisposable
         silos.Clear();
         for (int i = 0; i < 3; i++) silos.Add(Own(await SiloProcess.StartRedisAsync($"silo{i}-again", port, _dir.Path, _env)));
         await CliRunner.RunOkAsync(TimeSpan.FromMinutes(2), "submit", spec, "--cluster", cluster, "--out", resubmitTo);
-        var (exitCode, watch) = await CliRunner.RunAsync(TimeSpan.FromMinutes(6), "watch", sweep, "--cluster", cluster, "--json");
+        var (exitCode, watch) = (0, "");
+        // Exit 3 is "cluster unreachable within 10 s" (a new client while silos are still joining, or a loaded machine):
+        // a user reruns watch, and so does the test. Anything else ends it.
+        for (int attempt = 0; attempt < 4; attempt++)
+        {
+            (exitCode, watch) = await CliRunner.RunAsync(TimeSpan.FromMinutes(6), "watch", sweep, "--cluster", cluster, "--json");
+            if (exitCode != 3) break;
+        }
         Assert.True(exitCode == 0, $"watch exited {exitCode}\n{watch}\n{Logs(silos)}");
 
         string folder = Path.Combine(_dir.Path, resubmitTo, sweep);

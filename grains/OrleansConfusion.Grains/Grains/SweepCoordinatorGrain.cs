@@ -38,8 +38,9 @@ public sealed class SweepCoordinatorGrain(
     string? _fencedBy;
     DateTime _nextOwnershipCheck;
 
-    // The final files being written (off every caller's path); null when not started or failed (the next tick retries).
-    Task? _finishing;
+    // The sweep's end in progress, off every caller's path: cancelling the queue, or writing the final files. It
+    // yields false when it did not end the sweep (failed, or more to do), and is then cleared for the next pass.
+    Task<bool>? _finishing;
 
     string SweepId => this.GetPrimaryKeyString();
 
@@ -90,7 +91,8 @@ public sealed class SweepCoordinatorGrain(
         if (_finishing is not null) await _finishing;
         _finishing = null;
 
-        if (_book is not null && S.Spec == spec) _book.RequeueUnfinished();
+        // The same trials (ids are deterministic): keep the book, no re-read of the record inside this call.
+        if (_book is not null && S.OutputDirectory == directory && _book.HasSamePlan(plan.Trials)) _book.RequeueUnfinished();
         else await OpenAsync(spec, directory, rerunUnfinished: true, CancellationToken.None);
         var book = _book!;
 
@@ -350,6 +352,7 @@ public sealed class SweepCoordinatorGrain(
 
     void CompleteIfDone()
     {
+        if (_finishing is { IsCompleted: true } done && !done.Result) _finishing = null;
         if (S.State != SweepState.Running || _finishing is not null || _book is null) return;
         if (S.CancelRequested && _book.CountOf(TrialState.Queued) > 0)
         {
@@ -361,11 +364,12 @@ public sealed class SweepCoordinatorGrain(
         _finishing = FinishAsync();
     }
 
-    async Task CancelThenFinishAsync()
+    /// <summary>Yields false: the sweep ends at a later pass, once its running trials answer the cancel.</summary>
+    async Task<bool> CancelThenFinishAsync()
     {
         try { await CancelQueuedAsync("cancelled"); }
-        finally { _finishing = null; }
-        CompleteIfDone();
+        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: could not record its queued trials as cancelled; the next tick tries again", SweepId); }
+        return false;
     }
 
     /// <summary>
@@ -374,7 +378,7 @@ public sealed class SweepCoordinatorGrain(
     /// Running and the next tick tries again; should a crash come between the files and the state, the next activation
     /// finds every trial finished and writes the same files again.
     /// </summary>
-    async Task FinishAsync()
+    async Task<bool> FinishAsync()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
@@ -399,11 +403,12 @@ public sealed class SweepCoordinatorGrain(
             }
             // Not awaited: should this fail, the reminder's next tick finds the sweep over and unregisters it.
             _ = UnregisterWatchdogQuietlyAsync();
+            return true;
         }
         catch (Exception e)
         {
             logger.LogError(e, "Sweep {Sweep}: writing its final files failed; the next tick tries again", SweepId);
-            _finishing = null;
+            return false;
         }
     }
 

@@ -25,7 +25,7 @@ namespace OrleansConfusion.Grains;
 public sealed partial class SweepOutput(string directory, ILogger logger) : IAsyncDisposable
 {
     /// <summary>Rows per Parquet row group of the final files: bounded memory while they are written.</summary>
-    internal int RowGroupSize { get; init; } = 20_000;
+    public int RowGroupSize { get; init; } = 20_000;
 
     /// <summary>The read buffer of the records; tests make it tiny.</summary>
     internal int ReadBufferSize { get; init; } = 1 << 16;

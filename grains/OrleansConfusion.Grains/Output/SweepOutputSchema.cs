@@ -47,7 +47,7 @@ public static class SweepOutputSchema
         new("device", "VARCHAR", "cpu or cuda"),
         new("error", "VARCHAR", "Why it failed, diverged or was cancelled; null otherwise"),
         new("parameter_count", "BIGINT", "Trainable parameters of the network"),
-        new("attempt", "INTEGER", "Dispatch attempt that finished it (> 1 after a re-drive)"),
+        new("attempt", "INTEGER", "Starts of training this trial made, the finishing one included (> 1 after a re-drive; a run that went on across a coordinator failover counts once)"),
         new("resumed_from_step", "BIGINT", "Step of the checkpoint that attempt resumed from; null if it trained from scratch"),
         new("finished_at", "TIMESTAMP WITH TIME ZONE", "When the trial ended (UTC)"),
         .. Configuration,

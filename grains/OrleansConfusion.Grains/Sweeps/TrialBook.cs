@@ -70,6 +70,15 @@ public sealed class TrialBook
 
     public int Count => _specs.Length;
 
+    /// <summary>Whether <paramref name="plan"/> holds the same trials in the same order: a resubmit then keeps this book.</summary>
+    public bool HasSamePlan(IReadOnlyList<TrialSpec> plan)
+    {
+        if (plan.Count != _specs.Length) return false;
+        for (int i = 0; i < plan.Count; i++)
+            if (!string.Equals(plan[i].TrialId, _specs[i].TrialId, StringComparison.Ordinal)) return false;
+        return true;
+    }
+
     public int CountOf(TrialState state) => _counts[(int)state];
 
     /// <summary>Trials not yet completed, diverged, failed or cancelled.</summary>
