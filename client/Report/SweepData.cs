@@ -57,7 +57,10 @@ internal sealed class SweepData
         if (metricsTable.Rows.Count == 0) throw new ReportInputException(metricsPath, "empty sweep: no measurements");
 
         var notes = new List<string>();
-        var allTrials = trialsTable.Rows.Select(r => ReadTrial(r, trialsTable)).ToList();
+        // steps_to_target_loss is null both for "never reached" and for "no target": a sweep has a target
+        // when some trial reached it, and then a null means not reached within the trained steps.
+        bool hasTarget = trialsTable.Has("steps_to_target_loss") && trialsTable.Rows.Any(r => AsLong(Get(r, "steps_to_target_loss")) is not null);
+        var allTrials = trialsTable.Rows.Select(r => ReadTrial(r, trialsTable, hasTarget)).ToList();
         var duplicate = allTrials.GroupBy(t => t.TrialId).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ReportInputException(trialsPath, $"trial_id {duplicate.Key} appears more than once");
 
@@ -139,7 +142,7 @@ internal sealed class SweepData
     static string? PickColumn(ParquetTable table, params string[] candidates) =>
         candidates.FirstOrDefault(c => table.Has(c) && table.Rows.Any(r => Get(r, c) is not null));
 
-    static TrialRow ReadTrial(IDictionary<string, object> row, ParquetTable table)
+    static TrialRow ReadTrial(IDictionary<string, object> row, ParquetTable table, bool hasTarget)
     {
         string id = AsString(Get(row, "trial_id")) ?? throw new ReportInputException(table.Path, "a trial has no trial_id");
         var seed = AsLong(Get(row, "seed")) ?? throw new ReportInputException(table.Path, $"trial {id} has no seed");
@@ -157,6 +160,10 @@ internal sealed class SweepData
             };
         }
         string status = (AsString(Get(row, "status")) ?? "").Trim().ToLowerInvariant();
-        return new TrialRow(id, config, seed, status);
+        double? stepsToTarget = null;
+        if (hasTarget)
+            stepsToTarget = AsLong(Get(row, "steps_to_target_loss")) is { } reached ? reached
+                : AsLong(Get(row, "trained_steps")) is { } trained ? trained + 1 : null;
+        return new TrialRow(id, config, seed, status, stepsToTarget);
     }
 }

@@ -36,6 +36,7 @@ internal static class TrendAnalysis
                 if (Has(TrendStatistic.FinalEta)) rows.Add(Row("F1", "wider: less confusion", slice, TrendStatistic.FinalEta, TrendExpectation.Decreasing));
                 if (Has(TrendStatistic.FinalPerSampleMinCosine)) rows.Add(Row("F1", "wider: less confusion", slice, TrendStatistic.FinalPerSampleMinCosine, TrendExpectation.Increasing));
                 if (Has(TrendStatistic.FinalTrainLoss)) rows.Add(Row("F1", "wider: trains faster", slice, TrendStatistic.FinalTrainLoss, TrendExpectation.Decreasing));
+                if (Has(TrendStatistic.StepsToTargetLoss)) rows.Add(Row("F1", "wider: trains faster", slice, TrendStatistic.StepsToTargetLoss, TrendExpectation.Decreasing));
             }
 
         if (varying.Contains(SweepAxes.Depth))
@@ -47,6 +48,7 @@ internal static class TrendAnalysis
                 if (Has(TrendStatistic.FinalEta)) rows.Add(Row("F2", "deeper: more confusion", slice, TrendStatistic.FinalEta, TrendExpectation.Increasing));
                 if (Has(TrendStatistic.FinalPerSampleMinCosine)) rows.Add(Row("F2", "deeper: more confusion", slice, TrendStatistic.FinalPerSampleMinCosine, TrendExpectation.Decreasing));
                 if (Has(TrendStatistic.FinalTrainLoss)) rows.Add(Row("F2", "deeper: trains slower", slice, TrendStatistic.FinalTrainLoss, TrendExpectation.Increasing));
+                if (Has(TrendStatistic.StepsToTargetLoss)) rows.Add(Row("F2", "deeper: trains slower", slice, TrendStatistic.StepsToTargetLoss, TrendExpectation.Increasing));
             }
 
             // F3: deep linear networks. The orthogonal rows carry the claim; other inits are the contrast.

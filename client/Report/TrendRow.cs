@@ -37,6 +37,7 @@ public sealed record TrendRow(
         TrendStatistic.FinalEta => "final η",
         TrendStatistic.FinalPerSampleMinCosine => "final per-sample min cosine",
         TrendStatistic.FinalTrainLoss => "final train loss",
+        TrendStatistic.StepsToTargetLoss => "steps to target loss (not reached: trained + 1)",
         _ => Statistic.ToString(),
     };
 

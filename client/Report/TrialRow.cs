@@ -1,7 +1,10 @@
 namespace OrleansConfusion.Cli.Report;
 
-/// <summary>One trial of trials.parquet: its configuration (axis name → canonical value), seed and status.</summary>
-internal sealed record TrialRow(string TrialId, IReadOnlyDictionary<string, string> Config, long Seed, string Status)
+/// <summary>
+/// One trial of trials.parquet: its configuration (axis name → canonical value), seed and status, and its
+/// steps to the target loss (see <see cref="TrendStatistic.StepsToTargetLoss"/>; null where the sweep has none).
+/// </summary>
+internal sealed record TrialRow(string TrialId, IReadOnlyDictionary<string, string> Config, long Seed, string Status, double? StepsToTarget = null)
 {
     public string this[string axis] => Config.TryGetValue(axis, out var v) ? v : "";
 

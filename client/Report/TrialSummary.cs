@@ -54,6 +54,7 @@ internal sealed record TrialSummary(
         TrendStatistic.FinalEta => FinalEta,
         TrendStatistic.FinalPerSampleMinCosine => FinalPerSampleMinCosine,
         TrendStatistic.FinalTrainLoss => FinalTrainLoss,
+        TrendStatistic.StepsToTargetLoss => Trial.StepsToTarget,
         _ => null,
     };
 }

@@ -147,6 +147,43 @@ public sealed class SweepReportTests
     }
 
     [Fact]
+    public async Task Steps_to_target_loss_tests_F2_and_counts_a_target_never_reached_as_slowest()
+    {
+        // depth {2, 4, 8, 16} x 3 seeds; the target is reached later with depth, and never at depth 16
+        // (steps_to_target_loss null, 128 steps trained), which must rank as slower than any that reached it.
+        using var sweep = new SyntheticSweep("steps-to-target");
+        foreach (int depth in new[] { 2, 4, 8, 16 })
+            sweep.AddTrials(new SyntheticTrialRow { Width = 32, Depth = depth, TrainedSteps = 128, StepsToTargetLoss = depth == 16 ? null : 8L * depth },
+                [0, 1, 2], 3, (t, epoch) => new Planted(
+                    MinCosine: -0.3 + SyntheticSweep.Noise(t.Seed, t.Depth, 0.1),
+                    Eta: 0.2 + SyntheticSweep.Noise(t.Seed, t.Depth + 1, 0.1),
+                    Loss: 1 + SyntheticSweep.Noise(t.Seed, t.Depth + 2, 0.1)));
+        await sweep.WriteAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        var row = Assert.Single(result.Trends, r => r.Statistic == TrendStatistic.StepsToTargetLoss);
+        Assert.Equal("F2", row.Finding);
+        Assert.Equal(12, row.Trials);
+        Assert.Equal(TrendVerdict.Reproduced, row.Verdict);
+        Assert.Equal(1.0, row.Rho, 6);
+        // Mean at depth 16 (never reached: 128 + 1) minus at depth 2 (16 steps).
+        Assert.Equal(129 - 16, row.Effect, 6);
+        var (header, rows) = MarkdownTable.Parse(File.ReadAllText(result.MarkdownPath), "Finding");
+        Assert.Contains(rows, r => r[Array.IndexOf(header, "Statistic")] == "steps to target loss (not reached: trained + 1)");
+    }
+
+    [Fact]
+    public async Task A_sweep_without_a_target_loss_has_no_steps_to_target_row()
+    {
+        using var sweep = await Sweeps.PlantedWidthAsync();
+
+        var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
+
+        Assert.DoesNotContain(result.Trends, r => r.Statistic == TrendStatistic.StepsToTargetLoss);
+    }
+
+    [Fact]
     public async Task Orthogonal_deep_linear_network_is_compared_with_gaussian()
     {
         using var sweep = await Sweeps.LinearInitAsync();

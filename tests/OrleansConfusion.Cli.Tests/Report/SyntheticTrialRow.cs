@@ -23,6 +23,8 @@ public sealed class SyntheticTrialRow
     [JsonPropertyName("final_loss")] public double? FinalLoss { get; set; }
     [JsonPropertyName("best_loss")] public double? BestLoss { get; set; }
     [JsonPropertyName("final_accuracy")] public double? FinalAccuracy { get; set; }
+    [JsonPropertyName("steps_to_target_loss")] public long? StepsToTargetLoss { get; set; }
+    [JsonPropertyName("trained_steps")] public long? TrainedSteps { get; set; }
     [JsonPropertyName("error")] public string? Error { get; set; }
 
     [JsonPropertyName("finished_at")]
