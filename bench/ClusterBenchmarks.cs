@@ -99,12 +99,27 @@ internal static class ClusterBenchmarks
     });
 
     /// <summary>One trial per width, each a valid mlp the no-op trainer never builds.</summary>
-    internal static SweepSpec NoOpSpec(int trials, string name = "bench-dispatch") => new()
+    /// <summary>
+    /// <paramref name="trials"/> no-op trials as a real large sweep is written: a product of short axes (widths ×
+    /// depths × seeds, up to 100 seeds and 10 depths), so the spec stays a few hundred bytes at any size. A single
+    /// axis of N values would make the spec, and with it the coordinator's state, grow with N.
+    /// </summary>
+    internal static SweepSpec NoOpSpec(int trials, string name = "bench-dispatch")
     {
-        Name = name,
-        Grid = new GridSpec { Widths = Enumerable.Range(1, trials).ToArray(), Depths = [1] },
-        Measurement = new MeasurementSpec { PaperPairs = 0, PerSampleM = 0 },
-    };
+        int seeds = Math.Min(trials, 100);
+        int depths = Math.Min(trials / seeds, 10);
+        int widths = trials / seeds / depths;
+        bool exact = widths * depths * seeds == trials;
+        return new()
+        {
+            Name = name,
+            Grid = exact
+                ? new GridSpec { Widths = Enumerable.Range(1, widths).ToArray(), Depths = Enumerable.Range(1, depths).ToArray() }
+                : new GridSpec { Widths = Enumerable.Range(1, trials).ToArray(), Depths = [1] },
+            Seeds = exact ? Enumerable.Range(0, seeds).Select(s => (long)s).ToArray() : [0],
+            Measurement = new MeasurementSpec { PaperPairs = 0, PerSampleM = 0 },
+        };
+    }
 
     /// <summary>Three loopback silos of a test cluster, for the dispatch benchmark.</summary>
     static Task<List<(DateTime Submitted, DateTime Done)>> RunOnTestClusterAsync(int silos, int slots, ITrialTrainer trainer, SweepSpec spec) =>

@@ -23,18 +23,7 @@ public sealed class RecoveryTests : IDisposable
     readonly List<IDisposable> _processes = [];
     readonly Dictionary<string, string> _env;
 
-    public RecoveryTests()
-    {
-        _env = new Dictionary<string, string>
-        {
-            ["OrleansConfusion__Scheduling__CheckpointDirectory"] = Path.Combine(_dir.Path, "checkpoints"),
-            ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
-            ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.100",
-            ["Silo__Membership__ProbeTimeout"] = "00:00:02",
-            ["Silo__Membership__NumMissedProbesLimit"] = "2",
-            ["Silo__Tls__Mode"] = "None",
-        };
-    }
+    public RecoveryTests() => _env = SiloProcess.FailoverSettings(_dir.Path);
 
     [Theory]
     [InlineData("runs")]

@@ -25,19 +25,7 @@ public sealed class RedisClusterTests : IDisposable
     public async Task A_killed_silos_trials_complete_elsewhere_and_rows_are_not_duplicated()
     {
         var redis = Own(await RedisServer.StartAsync());
-        var env = new Dictionary<string, string>
-        {
-            ["OrleansConfusion__Scheduling__CheckpointDirectory"] = Path.Combine(_dir.Path, "checkpoints"),
-            // Re-drive quickly: declare the dead silo dead after a few short probes, and
-            // treat a trial as stale after 10 s without progress.
-            ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
-            // Frequent reports: the victim is picked from the step counter, which moves at each report.
-            ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.100",
-            ["Silo__Membership__ProbeTimeout"] = "00:00:02",
-            ["Silo__Membership__NumMissedProbesLimit"] = "2",
-            // A clustered silo must choose its transport; this test is about failover, not TLS (see Security/).
-            ["Silo__Tls__Mode"] = "None",
-        };
+        var env = SiloProcess.FailoverSettings(_dir.Path);
         var silos = new List<SiloProcess>();
         for (var i = 0; i < 3; i++) silos.Add(Own(await SiloProcess.StartRedisAsync($"silo{i}", redis.Port, _dir.Path, env)));
 

@@ -48,6 +48,22 @@ public sealed class SiloProcess : IDisposable
         return StartAsync(new SiloProcess(name, all, workingDirectory));
     }
 
+    /// <summary>
+    /// Settings for failover tests: a shared checkpoint folder under <paramref name="root"/>; a dead silo declared dead
+    /// after a few short probes and a trial stale after 10 s without progress, so re-drives come quickly; frequent
+    /// reports (a victim is picked from the step counter, which moves at each report); plaintext, chosen explicitly,
+    /// since a clustered silo must choose its transport and these tests are about failover, not TLS (see Security/).
+    /// </summary>
+    public static Dictionary<string, string> FailoverSettings(string root) => new()
+    {
+        ["OrleansConfusion__Scheduling__CheckpointDirectory"] = Path.Combine(root, "checkpoints"),
+        ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
+        ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.100",
+        ["Silo__Membership__ProbeTimeout"] = "00:00:02",
+        ["Silo__Membership__NumMissedProbesLimit"] = "2",
+        ["Silo__Tls__Mode"] = "None",
+    };
+
     public async Task<string> ScrapeAsync() => await Http.GetStringAsync(MetricsUrl);
 
     public void Kill() => _process.Kill();
