@@ -77,7 +77,8 @@ public sealed class NamespaceCluster : IAsyncDisposable
     /// <summary>The processes of earlier runs of a restarted silo, for failure messages and exit checks.</summary>
     public IReadOnlyList<ManagedProcess> Retired => _retired;
 
-    public static async Task<NamespaceCluster> StartAsync(string directory, IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="beforeProcesses">Runs once every host exists and before Redis and the silos start (network conditions for the whole run).</param>
+    public static async Task<NamespaceCluster> StartAsync(string directory, IReadOnlyDictionary<string, string>? env = null, Func<NamespaceNetwork, Task>? beforeProcesses = null)
     {
         var network = await NamespaceNetwork.CreateAsync();
         var cluster = new NamespaceCluster(network, directory, env ?? new Dictionary<string, string>());
@@ -85,6 +86,7 @@ public sealed class NamespaceCluster : IAsyncDisposable
         {
             await network.AddHostAsync("redis", 2);
             for (var i = 0; i < 3; i++) await network.AddHostAsync(Host(i), 10 + i);
+            if (beforeProcesses is not null) await beforeProcesses(network);
             cluster.Redis = network.Start("redis", "redis-server", RequiredTool.Find("redis-server"),
                 // Protected mode would refuse every non-loopback client; only this test's bridge reaches the address.
                 ["--port", RedisPort.ToString(), "--bind", network.Address(2), "--protected-mode", "no", "--save", "", "--appendonly", "no"]);

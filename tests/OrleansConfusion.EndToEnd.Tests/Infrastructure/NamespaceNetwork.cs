@@ -99,7 +99,7 @@ public sealed class NamespaceNetwork : IAsyncDisposable
         {
             await RunAsync("ip", "netns", "exec", ns, nft, "delete", "table", "ip", "ocloss").ContinueWith(_ => { });
             if (percent <= 0) continue;
-            await RunStdinAsync($"table ip ocloss {{ chain out {{ type filter hook output priority 0; ip daddr 198.18.{Subnet}.0/24 numgen random mod 100 < {percent} drop; }} }}\n",
+            await RunStdinAsync($"table ip ocloss {{\n chain out {{ type filter hook output priority 0; ip daddr 198.18.{Subnet}.0/24 numgen random mod 100 < {percent} drop; }}\n}}\n",
                 "ip", "netns", "exec", ns, nft, "-f", "-");
         }
     }
@@ -121,7 +121,7 @@ public sealed class NamespaceNetwork : IAsyncDisposable
         foreach (var (ns, _, address) in _hosts.Values)
         {
             var entries = string.Join(", ", targets.Where(t => t.Address != address).Select(t => $"{t.Address} . {t.Port} : {ClientAddress} . {map[t]}"));
-            await RunStdinAsync($"table ip ocdelay {{ chain out {{ type nat hook output priority -100; dnat ip to ip daddr . tcp dport map {{ {entries} }}; }} }}\n",
+            await RunStdinAsync($"table ip ocdelay {{\n chain out {{ type nat hook output priority -100; dnat ip to ip daddr . tcp dport map {{ {entries} }}; }}\n}}\n",
                 "ip", "netns", "exec", ns, nft, "-f", "-");
         }
 
