@@ -203,8 +203,20 @@ timing silos-ready
 # 7. Submit and watch from the client image; relative --out: the silos resolve it under /data.
 client=(docker run --rm --network host -v "$root/examples:/examples:ro" -v "$out:/data" -w /data "$prefix/client")
 cluster="redis://127.0.0.1:$redis_port"
-"${client[@]}" submit /examples/quick.yaml --cluster "$cluster" --out runs | tee "$out/logs/submit.log"
-"${client[@]}" watch quick --cluster "$cluster" >"$out/logs/watch.log" 2>&1 || { tail -30 "$out/logs/watch.log" >&2; exit 1; }
+# Exit 3 is "cluster unreachable": a new client gives up after 10 s, which a CPU-starved machine can take just
+# to open its gateway connection. A user reruns the command (submit is idempotent: it resumes), so this does.
+client_retry() {
+  local log=$1 rc; shift
+  for attempt in 1 2 3 4 5; do
+    set +e; "${client[@]}" "$@" >>"$log" 2>&1; rc=$?; set -e
+    [[ $rc -eq 3 ]] || break
+    echo "image-test: $1 found the cluster unreachable (attempt $attempt), retrying"; sleep 2
+  done
+  [[ $rc -eq 0 ]] || { tail -30 "$log" >&2; echo "image-test: $1 exited $rc" >&2; exit 1; }
+}
+client_retry "$out/logs/submit.log" submit /examples/quick.yaml --cluster "$cluster" --out runs
+cat "$out/logs/submit.log"
+client_retry "$out/logs/watch.log" watch quick --cluster "$cluster"
 timing sweep
 "${client[@]}" results quick --out /data/runs | tee "$out/logs/results.log"
 for f in trials.parquet metrics.parquet; do
