@@ -214,6 +214,20 @@ public static class SweepOutputChecks
         var distinct = Scalar(db, $"SELECT count(*) FROM (SELECT DISTINCT trial_id, step FROM read_parquet('{metricsFile}'))");
         Assert.True(rows == distinct, $"metrics.parquet repeats (trial_id, step): {rows} rows, {distinct} distinct:\n{Why()}");
         Assert.True(rows == (long)trials * rowsPerTrial, $"metrics.parquet has {rows} rows, expected {trials} x {rowsPerTrial}:\n{Why()}");
+
+        // The journals the final files are built from (parts/*.jsonl) are appended by the coordinator activation
+        // that owns the sweep. Two activations writing at once (an old one cut off, a new one elsewhere) would
+        // each append what they accepted: a (trial, step) or a trial outcome twice, even where the final files,
+        // built by the last writer, hide it.
+        var journal = Path.Combine(sweepDirectory, "parts", "measurements.jsonl");
+        var outcomes = Path.Combine(sweepDirectory, "parts", "outcomes.jsonl");
+        var journalRows = Scalar(db, $"SELECT count(*) FROM read_json_auto('{journal}', format = 'newline_delimited')");
+        var journalDistinct = Scalar(db, $"SELECT count(*) FROM (SELECT DISTINCT trial_id, step FROM read_json_auto('{journal}', format = 'newline_delimited'))");
+        Assert.True(journalRows == journalDistinct && journalRows == rows,
+            $"parts/measurements.jsonl has {journalRows} lines, {journalDistinct} distinct (trial_id, step), metrics.parquet {rows}:\n{Why()}");
+        var outcomeLines = Scalar(db, $"SELECT count(*) FROM read_json_auto('{outcomes}', format = 'newline_delimited')");
+        Assert.True(outcomeLines == trials, $"parts/outcomes.jsonl has {outcomeLines} lines for {trials} trials:\n{Why()}\n" +
+            Text(db, $"SELECT string_agg(trial_id || ' attempt ' || attempt || ' on ' || silo, '\n') FROM read_json_auto('{outcomes}', format = 'newline_delimited')"));
     }
 
     public static string Text(DuckDBConnection db, string sql)
