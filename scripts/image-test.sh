@@ -30,7 +30,23 @@ for tool in debootstrap dockerd docker dotnet redis-server redis-cli jq curl; do
   command -v "$tool" >/dev/null || { echo "image-test.sh: '$tool' not found (apt-get install docker.io debootstrap redis-server jq curl)" >&2; exit 2; }
 done
 
+# What a killed run (SIGKILL: no trap) left: its dockerd and containers, mounts and work directory. A work
+# directory whose owner (the script that made it) is gone is stale; one whose owner runs is left alone.
+for stale in /tmp/oc-image-test.*; do
+  [[ -d "$stale" && -f "$stale/owner.pid" ]] || continue
+  kill -0 "$(cat "$stale/owner.pid")" 2>/dev/null && continue
+  if [[ -f "$stale/dockerd.pid" ]] && kill -0 "$(cat "$stale/dockerd.pid")" 2>/dev/null; then
+    DOCKER_HOST="unix://$stale/docker.sock" docker ps -aq 2>/dev/null | xargs -r env DOCKER_HOST="unix://$stale/docker.sock" docker rm -f >/dev/null 2>&1 || true
+    kill "$(cat "$stale/dockerd.pid")" 2>/dev/null || true
+    sleep 5
+  fi
+  grep -o " $stale[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$stale"
+  echo "image-test: removed $stale, left by a run that was killed"
+done
+
 work="$(mktemp -d /tmp/oc-image-test.XXXXXX)"
+echo $$ >"$work/owner.pid"
 out="${IMAGE_TEST_OUT:-$work/out}"
 mkdir -p "$out/logs"
 prefix="oc-image-test-$$"
