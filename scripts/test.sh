@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite on a fresh Debian 12 machine: installs the Debian packages the tests use
-# (Fashion-MNIST, plus what .ci/apt-packages.txt lists: Redis, Prometheus, kubectl), then dotnet test.
+# (Fashion-MNIST, plus what .ci/apt-packages.txt lists: Redis, Prometheus, kubectl, docker.io and debootstrap
+# for the image test, nftables and iproute2 for the network-namespace tests), then dotnet test.
 # This is the README's test command and what CI (.ci/run) runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."

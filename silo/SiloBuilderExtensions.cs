@@ -11,6 +11,13 @@ namespace OrleansConfusion.Silo;
 /// </summary>
 public static class SiloBuilderExtensions
 {
+    const string MembershipSection = SiloHostingOptions.SectionName + ":Membership";
+
+    static bool MembershipTimingsAreUsable(ClusterMembershipOptions o) =>
+        o.ProbeTimeout > TimeSpan.Zero && o.IAmAliveTablePublishTimeout > TimeSpan.Zero && o.TableRefreshTimeout > TimeSpan.Zero
+        && o.NumMissedProbesLimit >= 1 && o.NumVotesForDeathDeclaration >= 1
+        && o.DeathVoteExpirationTimeout > o.ProbeTimeout * o.NumMissedProbesLimit;
+
     public static ISiloBuilder UseConfiguredClustering(this ISiloBuilder silo, SiloHostingOptions options, string? redisConnectionString)
     {
         silo.Configure<ClusterOptions>(cluster =>
@@ -19,8 +26,15 @@ public static class SiloBuilderExtensions
             cluster.ClusterId = options.ClusterId;
         });
 
-        // Silo:Membership:ProbeTimeout etc.: how fast a crashed silo is declared dead and its trials re-driven.
-        silo.Configure<ClusterMembershipOptions>(silo.Configuration.GetSection($"{SiloHostingOptions.SectionName}:Membership"));
+        // Silo:Membership:ProbeTimeout etc.: how fast a crashed or partitioned silo is declared dead and its
+        // trials re-driven (docs/KUBERNETES.md has the production values). A misspelt key would otherwise be
+        // ignored and leave a default of minutes in place, so unknown keys and unusable values stop the silo.
+        silo.Services.AddOptions<ClusterMembershipOptions>()
+            .Bind(silo.Configuration.GetSection(MembershipSection), o => o.ErrorOnUnknownConfiguration = true)
+            .Validate(MembershipTimingsAreUsable, $"{MembershipSection}: ProbeTimeout, IAmAliveTablePublishTimeout, TableRefreshTimeout and " +
+                "DeathVoteExpirationTimeout must be positive, NumMissedProbesLimit and NumVotesForDeathDeclaration at least 1, and " +
+                "DeathVoteExpirationTimeout longer than ProbeTimeout x NumMissedProbesLimit (votes must outlive the probes that cast them)")
+            .ValidateOnStart();
 
         // Kubernetes sets POD_NAME (downward API); environment variables are part of configuration.
         var inKubernetes = !string.IsNullOrEmpty(silo.Configuration[SiloHostingOptions.PodNameVariable]);

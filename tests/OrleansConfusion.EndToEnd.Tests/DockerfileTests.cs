@@ -37,17 +37,50 @@ public sealed partial class DockerfileTests
         var project = ProjectPath().Match(publish).Value;
         Assert.True(File.Exists(RepoPaths.File(project)), $"{dockerfile} publishes {project}, which does not exist");
 
-        var ignore = File.ReadAllLines(RepoPaths.File("k8s", "docker", dockerfile + ".dockerignore"));
+        // The legacy builder reads only the context root's .dockerignore (not <Dockerfile>.dockerignore).
+        var ignore = File.ReadAllLines(RepoPaths.File(".dockerignore"));
         Assert.Contains("artifacts/", ignore);
+        Assert.False(File.Exists(RepoPaths.File("k8s", "docker", dockerfile + ".dockerignore")), "a per-Dockerfile .dockerignore would be ignored by the legacy builder; keep one at the root");
+    }
+
+    [Theory]
+    [MemberData(nameof(Dockerfiles))]
+    public void Images_are_chosen_by_arguments_and_no_stage_names_a_cuda_image(string dockerfile)
+    {
+        var lines = Instructions(dockerfile).ToList();
+        // The legacy builder builds (and pulls) every stage, so a CUDA stage would make every CPU build pull it.
+        Assert.DoesNotContain(lines, l => l.StartsWith("FROM nvidia/", StringComparison.Ordinal));
+        Assert.Contains("ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0-noble", lines);
+        Assert.Contains("ARG RUNTIME_IMAGE=ubuntu:24.04", lines);
+        Assert.Contains("FROM ${SDK_IMAGE} AS build", lines);
+        Assert.Contains("FROM ${RUNTIME_IMAGE}", lines);
+        Assert.Contains(lines, l => l.StartsWith("ARG RUNTIME_PACKAGES=\"ca-certificates libgomp1 libssl3t64 zlib1g\"", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Gpu_build_selects_the_cuda_backend_on_a_cuda_ubuntu_image()
+    public void Gpu_build_is_documented_with_the_cuda_backend_and_a_cuda_ubuntu_runtime()
     {
-        var text = string.Join('\n', Instructions("silo.Dockerfile"));
+        var text = File.ReadAllText(RepoPaths.File("k8s", "docker", "silo.Dockerfile"));
         Assert.Contains("-p:TorchBackend=${TORCH_BACKEND}", text);
-        Assert.Matches(@"FROM nvidia/cuda:12\.8\.\d+-runtime-ubuntu24\.04 AS runtime-cuda", text);
-        Assert.Contains("FROM ubuntu:24.04 AS runtime-cpu", text);
+        Assert.Matches(@"--build-arg TORCH_BACKEND=cuda --build-arg RUNTIME_IMAGE=nvidia/cuda:12\.8\.\d+-runtime-ubuntu24\.04", text);
+    }
+
+    [Theory]
+    [MemberData(nameof(Dockerfiles))]
+    public void The_restore_layer_copies_only_what_decides_the_package_graph(string dockerfile)
+    {
+        var lines = Instructions(dockerfile).ToList();
+        var restore = lines.FindIndex(l => l.Contains("dotnet restore", StringComparison.Ordinal));
+        Assert.True(restore > 0, $"{dockerfile} has no separate dotnet restore step");
+        var copied = lines.Take(restore).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1]).ToList();
+        Assert.NotEmpty(copied);
+        foreach (var source in copied)
+            Assert.True(source.EndsWith(".csproj", StringComparison.Ordinal) || source.EndsWith(".props", StringComparison.Ordinal)
+                || source.EndsWith(".targets", StringComparison.Ordinal) || source == "global.json" || source == "build/",
+                $"{dockerfile} copies {source} before the restore: a code change there would download every package again");
+        var publish = Assert.Single(lines, l => l.Contains("dotnet publish", StringComparison.Ordinal));
+        Assert.Contains("--no-restore", publish);
     }
 
     /// <summary>Instructions with line continuations joined and comments dropped.</summary>
