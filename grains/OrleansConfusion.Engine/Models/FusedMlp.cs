@@ -90,6 +90,45 @@ internal sealed class FusedMlp : IDisposable
         Parameters = parameters.AsReadOnly();
     }
 
+    /// <summary>
+    /// R copies of every network, R·S in all (copy r of seed s at index r·S + s), as fresh leaves that share
+    /// nothing with this model. For measurements, eval mode only: R pairs of paper-protocol batches become one
+    /// batched pass instead of 2R, and each copy's gradient is its own slice, so the values are the same.
+    /// </summary>
+    public FusedMlp Replicate(int copies)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(copies, 1);
+        return new FusedMlp(this, copies);
+    }
+
+    private FusedMlp(FusedMlp source, int copies)
+    {
+        using var noGrad = no_grad();
+        Tensor Repeat(Tensor t)
+        {
+            var times = new long[t.dim()];
+            Array.Fill(times, 1L);
+            times[0] = copies;
+            return t.detach().repeat(times).DetachFromDisposeScope();
+        }
+        Tensor RepeatLeaf(Tensor t) => Repeat(t).requires_grad_(true);
+        Seeds = source.Seeds * copies;
+        _activation = source._activation;
+        _skip = source._skip;
+        _bnEps = source._bnEps;
+        _bnMomentum = source._bnMomentum;
+        _gramOrder = source._gramOrder;
+        var map = new Dictionary<Tensor, Tensor>(ReferenceEqualityComparer.Instance);
+        Tensor Leaf(Tensor t) => map[t] = RepeatLeaf(t);
+        _weights = [.. source._weights.Select(Leaf)];
+        _biases = [.. source._biases.Select(b => b is null ? null : Leaf(b))];
+        _gammas = [.. source._gammas.Select(Leaf)];
+        _betas = [.. source._betas.Select(Leaf)];
+        _runningMeans = [.. source._runningMeans.Select(Repeat)];
+        _runningVars = [.. source._runningVars.Select(Repeat)];
+        Parameters = source.Parameters.Select(p => map[p]).ToList().AsReadOnly();
+    }
+
     /// <summary>hidden.0 … hidden.{depth−1}, then head: by name, not by TorchSharp's registration order.</summary>
     static List<ProbedLinear> Linears(nn.Module model)
     {

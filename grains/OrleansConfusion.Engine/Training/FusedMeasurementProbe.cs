@@ -133,28 +133,54 @@ internal sealed class FusedMeasurementProbe : IDisposable
         return (lossSum.Select(l => l / n).ToArray(), correct.Select(h => h / n).ToArray());
     }
 
-    /// <summary>The paper protocol per seed: pair p is one batched gradient pass for each of its two batches.</summary>
+    /// <summary>Bytes of float64 gradients the batched paper protocol holds at once (the R pairs of a chunk, 2R·S·P).</summary>
+    private const long PaperChunkBytes = 128L << 20;
+
+    /// <summary>
+    /// The paper protocol per seed. R pairs at a time are one batched gradient pass of 2R copies of the S
+    /// networks (<see cref="FusedMlp.Replicate"/>), R as large as <see cref="PaperChunkBytes"/> allows, so
+    /// small models pay the per-op overhead once per chunk instead of twice per pair.
+    /// </summary>
     private CosineStatistics?[] Paper(FusedMlp model, Random[] randoms, bool[] wanted)
     {
         int seeds = model.Seeds, pairs = _m.PaperPairs;
         long n = _trainX.shape[0];
         int b = (int)Math.Min(_m.PaperBatch, n);
+        long bytesPerPair = 2L * seeds * model.ParameterCountPerSeed * sizeof(double);
+        int chunk = (int)Math.Clamp(PaperChunkBytes / Math.Max(1, bytesPerPair), 1, pairs);
         using var products = zeros([pairs, 3, seeds], dtype: float64, device: _trainX.device);
-        for (int p = 0; p < pairs; p++)
+        FusedMlp? replica = null;
+        try
         {
-            using var scope = NewDisposeScope();
-            var first = new long[seeds * b];
-            var second = new long[seeds * b];
-            for (int s = 0; s < seeds; s++)
+            for (int start = 0; start < pairs; start += chunk)
             {
-                // Each seed draws its pair in the unfused order: the first batch, then the second.
-                Array.Copy(PaperProtocol.Sample(randoms[s], n, b), 0, first, s * b, b);
-                Array.Copy(PaperProtocol.Sample(randoms[s], n, b), 0, second, s * b, b);
+                int r = Math.Min(chunk, pairs - start);
+                if (replica is null || replica.Seeds != 2 * r * seeds)
+                {
+                    replica?.Dispose();
+                    replica = model.Replicate(2 * r);
+                }
+                using var scope = NewDisposeScope();
+                // Copy 2j holds pair (start + j)'s first batch, copy 2j + 1 its second; each seed draws its
+                // pairs in the unfused order: pair by pair, the first batch, then the second.
+                var index = new long[2 * r * seeds * b];
+                for (int j = 0; j < r; j++)
+                for (int s = 0; s < seeds; s++)
+                {
+                    Array.Copy(PaperProtocol.Sample(randoms[s], n, b), 0, index, ((2 * j) * seeds + s) * b, b);
+                    Array.Copy(PaperProtocol.Sample(randoms[s], n, b), 0, index, ((2 * j + 1) * seeds + s) * b, b);
+                }
+                var g = replica.BatchGradients(_trainX, _trainY, tensor(index, [2 * r * seeds, b], device: _trainX.device))
+                    .to_type(float64).view(r, 2, seeds, -1);
+                using var noGrad = no_grad();
+                var g1 = g.select(1, 0);
+                var g2 = g.select(1, 1);
+                products.narrow(0, start, r).copy_(stack([g1.mul(g2).sum([2]), g1.square().sum([2]).sqrt(), g2.square().sum([2]).sqrt()], 1));
             }
-            var g1 = model.BatchGradients(_trainX, _trainY, tensor(first, [seeds, b], device: _trainX.device)).to_type(float64);
-            var g2 = model.BatchGradients(_trainX, _trainY, tensor(second, [seeds, b], device: _trainX.device)).to_type(float64);
-            using var noGrad = no_grad();
-            products[p].copy_(stack([g1.mul(g2).sum([1]), g1.square().sum([1]).sqrt(), g2.square().sum([1]).sqrt()]));
+        }
+        finally
+        {
+            replica?.Dispose();
         }
         var values = products.cpu().data<double>().ToArray();
         var result = new CosineStatistics?[seeds];
