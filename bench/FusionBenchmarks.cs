@@ -43,7 +43,8 @@ internal static class FusionBenchmarks
                 fused.Add(clock.Elapsed.TotalSeconds);
                 worst = Math.Max(worst, MaxRelativeDifference(fusedRows, aloneRows));
                 // Where the time went: a fused seed's *Seconds are its share of the group's, so their sum over seeds is the group's.
-                Console.WriteLine($"#   run {r}: measurements {GradientSeconds(aloneRows) * 1e3:0} ms of {alone[^1] * 1e3:0} unfused, {GradientSeconds(fusedRows) * 1e3:0} ms of {fused[^1] * 1e3:0} fused");
+                Console.WriteLine($"#   run {r}: measurements {GradientSeconds(aloneRows) * 1e3:0} ms of {alone[^1] * 1e3:0} unfused (per-sample {PerSampleSeconds(aloneRows) * 1e3:0}), " +
+                    $"{GradientSeconds(fusedRows) * 1e3:0} ms of {fused[^1] * 1e3:0} fused (per-sample {PerSampleSeconds(fusedRows) * 1e3:0})");
             }
             Console.WriteLine($"# width {width}: {Seeds} unfused trials {Median(alone) * 1e3:0} ms, one fused group {Median(fused) * 1e3:0} ms (medians of {repeats})");
             report($"fusion_speedup_mlp_w{width}_s{Seeds}", Median(alone) / Median(fused));
@@ -78,6 +79,8 @@ internal static class FusionBenchmarks
     /// <summary>Seconds spent in the paper protocol and the per-sample Gram, over every seed's rows.</summary>
     static double GradientSeconds(List<(TrialResult Result, List<MeasurementRecord> Rows)> runs) =>
         runs.Sum(r => r.Rows.Sum(m => m.PaperSeconds + m.PaperAllPairsSeconds + m.PerSampleSeconds));
+
+    static double PerSampleSeconds(List<(TrialResult Result, List<MeasurementRecord> Rows)> runs) => runs.Sum(r => r.Rows.Sum(m => m.PerSampleSeconds));
 
     static double MaxRelativeDifference(
         List<(TrialResult Result, List<MeasurementRecord> Rows)> fused, List<(TrialResult Result, List<MeasurementRecord> Rows)> alone)

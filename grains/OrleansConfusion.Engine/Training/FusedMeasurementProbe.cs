@@ -133,12 +133,17 @@ internal sealed class FusedMeasurementProbe : IDisposable
         return (lossSum.Select(l => l / n).ToArray(), correct.Select(h => h / n).ToArray());
     }
 
-    /// <summary>Bytes of float64 gradients the batched paper protocol holds at once (the R pairs of a chunk, 2R·S·P).</summary>
-    private const long PaperChunkBytes = 128L << 20;
+    /// <summary>
+    /// Bytes of float32 weights in the copies of one batched paper-protocol pass (2R·S·P·4). Measured with
+    /// quick.yaml at width 256 (P = 71k, S = 5) on 2 cores: with R = 20 pairs in one pass (57 MB of copies) the
+    /// protocol took 3 times as long as unfused, whose one model stays in cache across its passes; a cap near the
+    /// cache keeps small models batched across pairs (width 16: all 20 pairs in one pass) and large ones at one pair.
+    /// </summary>
+    private const long ReplicaWeightBytes = 4L << 20;
 
     /// <summary>
     /// The paper protocol per seed. R pairs at a time are one batched gradient pass of 2R copies of the S
-    /// networks (<see cref="FusedMlp.Replicate"/>), R as large as <see cref="PaperChunkBytes"/> allows, so
+    /// networks (<see cref="FusedMlp.Replicate"/>), R as large as <see cref="ReplicaWeightBytes"/> allows, so
     /// small models pay the per-op overhead once per chunk instead of twice per pair.
     /// </summary>
     private CosineStatistics?[] Paper(FusedMlp model, Random[] randoms, bool[] wanted)
@@ -146,8 +151,8 @@ internal sealed class FusedMeasurementProbe : IDisposable
         int seeds = model.Seeds, pairs = _m.PaperPairs;
         long n = _trainX.shape[0];
         int b = (int)Math.Min(_m.PaperBatch, n);
-        long bytesPerPair = 2L * seeds * model.ParameterCountPerSeed * sizeof(double);
-        int chunk = (int)Math.Clamp(PaperChunkBytes / Math.Max(1, bytesPerPair), 1, pairs);
+        long bytesPerPair = 2L * seeds * model.ParameterCountPerSeed * sizeof(float);
+        int chunk = (int)Math.Clamp(ReplicaWeightBytes / Math.Max(1, bytesPerPair), 1, pairs);
         using var products = zeros([pairs, 3, seeds], dtype: float64, device: _trainX.device);
         FusedMlp? replica = null;
         try
