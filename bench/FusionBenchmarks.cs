@@ -22,7 +22,7 @@ internal static class FusionBenchmarks
 
     public static void Run(Action<string, double> report, bool quick)
     {
-        int repeats = quick ? 1 : 3;
+        int repeats = quick ? 1 : 7;
         double worst = 0;
         foreach (int width in new[] { 16, 64, 256 })
         {
