@@ -3,16 +3,21 @@ using System.Globalization;
 using System.Reflection;
 using OrleansConfusion.Bench;
 
-// Prints `name: value` lines. Usage: dotnet run -c Release --project bench [-- --quick] [--only engine|cluster|scale]
+// Prints `name: value` lines. Usage: dotnet run -c Release --project bench [-- --quick] [--only engine|cluster|scale|fusion]
 // No --only runs engine and cluster. `--only scale` (opt-in: about half an hour on 2 cores today) is the
 // coordinator's scaling (issue #11): no-op sweeps of 1k and 100k trials and 16-row sweeps of 10k and 100k;
 // `--only scale --trials N` runs size N only, without and with rows; `--timeout-min M` bounds each sweep (20).
+// `--only fusion` (opt-in, issue #15) is seed fusion: 5 seeds as 5 unfused trials against one fused group.
 // Internal: --only quick-sweeps is the child process the cluster benchmark starts for examples/quick.yaml, and
 // --only scale-run --trials N --rows R --out DIR the one the scale benchmark starts per size.
 bool quick = args.Contains("--quick");
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 string? only = Option("--only");
 int? trials = Option("--trials") is { } t ? int.Parse(t, CultureInfo.InvariantCulture) : null;
+// --torch-threads N sets libtorch's intra-op threads first. On this shared 2-core machine (load 30-45 from other
+// sessions) two threads made every small op 50x slower (a 16-wide MLP's gradient pass: 70 ms against 1 ms with one
+// thread, measured 2026-12-01), so the fusion numbers are taken at both.
+if (Option("--torch-threads") is { } torchThreads) TorchSharp.torch.set_num_threads(int.Parse(torchThreads, CultureInfo.InvariantCulture));
 var timeout = TimeSpan.FromMinutes(Option("--timeout-min") is { } m ? double.Parse(m, CultureInfo.InvariantCulture) : 20);
 
 void Report(string name, double value) =>
@@ -34,6 +39,7 @@ Console.WriteLine($"# cores: {Environment.ProcessorCount}, torch threads: {Torch
 // The cluster first: its quick.yaml child process then runs while this one is idle.
 if (only is null or "cluster") await ClusterBenchmarks.RunAsync(Report, quick, RunQuickSweepsProcessAsync);
 if (only is null or "engine") EngineBenchmarks.Run(Report, quick);
+if (only == "fusion") FusionBenchmarks.Run(Report, quick);
 
 return 0;
 

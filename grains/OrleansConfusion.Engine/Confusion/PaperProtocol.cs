@@ -161,7 +161,7 @@ public static class PaperProtocol
     }
 
     /// <summary>B distinct indices from [0, n): a partial Fisher–Yates shuffle.</summary>
-    static long[] Sample(Random random, long n, int b)
+    internal static long[] Sample(Random random, long n, int b)
     {
         var pool = new long[n];
         for (long i = 0; i < n; i++) pool[i] = i;

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using OrleansConfusion.Engine.Configuration;
+using OrleansConfusion.Engine.Data;
+using OrleansConfusion.Engine.Training;
+
+namespace OrleansConfusion.Bench;
+
+/// <summary>
+/// Seed fusion (issue #15): S = 5 seeds of one configuration trained one after another by
+/// <see cref="TrialRunner"/> against the same 5 as one <see cref="FusedTrialRunner"/> group, training and
+/// every measurement included. The configuration is examples/quick.yaml's (sphere d = 16, 1024/256 samples,
+/// 4 classes, MLP depth 2, He init, lr 0.05, batch 64, 3 epochs, paper protocol 20 pairs of 64, per-sample
+/// M = 64, eval subset 512) at widths 16, 64 and 256. Unfused and fused runs alternate, so drift of this
+/// shared machine's speed falls on both; the ratio of the medians is reported. The same runs are the
+/// equivalence check: <c>fusion_max_rel_diff</c> is the largest relative difference between a fused seed's
+/// measurement and its unfused run over every row (as in FusedTrialRunnerTests: losses relative to
+/// themselves, cosines and accuracies to max(|x|, 1), Gram quantities to the largest squared gradient norm).
+/// </summary>
+internal static class FusionBenchmarks
+{
+    const int Seeds = 5;
+
+    public static void Run(Action<string, double> report, bool quick)
+    {
+        int repeats = quick ? 1 : 7;
+        double worst = 0;
+        foreach (int width in new[] { 16, 64, 256 })
+        {
+            var configs = Enumerable.Range(0, Seeds).Select(seed => QuickYaml(width, seed)).ToList();
+            using var data = DatasetLoader.Load(configs[0].Dataset);
+            // One of each first: JIT and libtorch's first-call costs are not the steady state a sweep sees.
+            RunAlone(configs, data);
+            RunFused(configs, data);
+            var alone = new List<double>();
+            var fused = new List<double>();
+            for (int r = 0; r < repeats; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                var aloneRows = RunAlone(configs, data);
+                alone.Add(clock.Elapsed.TotalSeconds);
+                clock.Restart();
+                var fusedRows = RunFused(configs, data);
+                fused.Add(clock.Elapsed.TotalSeconds);
+                worst = Math.Max(worst, MaxRelativeDifference(fusedRows, aloneRows));
+                // Where the time went: a fused seed's *Seconds are its share of the group's, so their sum over seeds is the group's.
+                Console.WriteLine($"#   run {r}: measurements {GradientSeconds(aloneRows) * 1e3:0} ms of {alone[^1] * 1e3:0} unfused (per-sample {PerSampleSeconds(aloneRows) * 1e3:0}), " +
+                    $"{GradientSeconds(fusedRows) * 1e3:0} ms of {fused[^1] * 1e3:0} fused (per-sample {PerSampleSeconds(fusedRows) * 1e3:0})");
+            }
+            Console.WriteLine($"# width {width}: {Seeds} unfused trials {Median(alone) * 1e3:0} ms, one fused group {Median(fused) * 1e3:0} ms (medians of {repeats})");
+            report($"fusion_speedup_mlp_w{width}_s{Seeds}", Median(alone) / Median(fused));
+        }
+        report("fusion_max_rel_diff", worst);
+        // fusion_quick_sweep_speedup needs the coordinator to dispatch fused groups, which is not built yet.
+    }
+
+    static TrialConfig QuickYaml(int width, int seed) => new()
+    {
+        Seed = seed,
+        Dataset = new DatasetConfig { Name = "sphere", SphereDimension = 16, SphereTrainSamples = 1024, SphereTestSamples = 256, SphereClasses = 4 },
+        Model = new ModelConfig { Architecture = Architecture.Mlp, Width = width, Depth = 2, Init = InitScheme.HeNormal },
+        Training = new TrainingConfig { LearningRate = 0.05, BatchSize = 64, Epochs = 3 },
+        Measurement = new MeasurementConfig { EachEpoch = true, PaperPairs = 20, PaperBatch = 64, PerSampleM = 64, EvalSubset = 512 },
+    };
+
+    static List<(TrialResult Result, List<MeasurementRecord> Rows)> RunAlone(IReadOnlyList<TrialConfig> configs, DatasetSplits data) =>
+        configs.Select(c =>
+        {
+            var rows = new List<MeasurementRecord>();
+            return (TrialRunner.Run(c, data, new TrialRunContext { OnMeasurement = rows.Add }), rows);
+        }).ToList();
+
+    static List<(TrialResult Result, List<MeasurementRecord> Rows)> RunFused(IReadOnlyList<TrialConfig> configs, DatasetSplits data)
+    {
+        var rows = configs.Select(_ => new List<MeasurementRecord>()).ToList();
+        var results = FusedTrialRunner.Run(configs, data, [.. rows.Select(r => new TrialRunContext { OnMeasurement = r.Add })]);
+        return [.. results.Select((r, i) => (r, rows[i]))];
+    }
+
+    /// <summary>Seconds spent in the paper protocol and the per-sample Gram, over every seed's rows.</summary>
+    static double GradientSeconds(List<(TrialResult Result, List<MeasurementRecord> Rows)> runs) =>
+        runs.Sum(r => r.Rows.Sum(m => m.PaperSeconds + m.PaperAllPairsSeconds + m.PerSampleSeconds));
+
+    static double PerSampleSeconds(List<(TrialResult Result, List<MeasurementRecord> Rows)> runs) => runs.Sum(r => r.Rows.Sum(m => m.PerSampleSeconds));
+
+    static double MaxRelativeDifference(
+        List<(TrialResult Result, List<MeasurementRecord> Rows)> fused, List<(TrialResult Result, List<MeasurementRecord> Rows)> alone)
+    {
+        static double Rel(double a, double b, double scale) => Math.Abs(a - b) / Math.Max(Math.Abs(b), scale);
+        double worst = 0;
+        for (int s = 0; s < alone.Count; s++)
+        {
+            // A different outcome or row count is no small difference: report it as total disagreement.
+            if (fused[s].Result.Status != alone[s].Result.Status || fused[s].Rows.Count != alone[s].Rows.Count) return double.PositiveInfinity;
+            foreach (var (f, a) in fused[s].Rows.Zip(alone[s].Rows))
+            {
+                if (f.Step != a.Step) return double.PositiveInfinity;
+                var diffs = new List<double> { Rel(f.TrainLoss, a.TrainLoss, 1e-6), Rel(f.TestLoss, a.TestLoss, 1e-6),
+                    Rel(f.TrainAccuracy, a.TrainAccuracy, 1), Rel(f.TestAccuracy, a.TestAccuracy, 1) };
+                if (f.Paper is { } fp && a.Paper is { } ap)
+                    diffs.AddRange([Rel(fp.Min, ap.Min, 1), Rel(fp.Median, ap.Median, 1), Rel(fp.Mean, ap.Mean, 1)]);
+                if (f.PerSample is { } fs && a.PerSample is { } ps)
+                {
+                    double scale = ps.GradNormMax * ps.GradNormMax;
+                    diffs.AddRange([Rel(fs.Eta, ps.Eta, scale), Rel(fs.Cosines.Min, ps.Cosines.Min, 1), Rel(fs.Cosines.Mean, ps.Cosines.Mean, 1),
+                        Rel(fs.GradNormMedian, ps.GradNormMedian, ps.GradNormMax)]);
+                }
+                worst = Math.Max(worst, diffs.Max());
+            }
+        }
+        return worst;
+    }
+
+    static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using OrleansConfusion.Engine.Configuration;
+using OrleansConfusion.Engine.Data;
+using OrleansConfusion.Engine.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace OrleansConfusion.Engine.Training;
+
+/// <summary>
+/// Trains the S seeds of one configuration as one batched model (<see cref="FusedMlp"/>) and measures
+/// each of them, returning what S runs of <see cref="TrialRunner"/> would: a <see cref="TrialResult"/> and
+/// the <see cref="MeasurementRecord"/>s of each seed, through each seed's own <see cref="TrialRunContext"/>.
+/// Per seed, as unfused: the initialisation (its own generator, the unfused model's code), the data
+/// order (<see cref="TrialRunner.Permutation"/>), the measurement draws, the learning rate at each epoch,
+/// divergence (a seed whose loss turns non-finite is recorded diverged and its update is masked from
+/// then on; the others go on), cancellation (its own token), checkpoints (its own file, in the unfused
+/// format, so a seed can resume fused or alone) and rows. Only MLPs fuse (<see cref="Supports"/>).
+/// Seeds whose checkpoints resume at different steps run as separate fused groups, one after another.
+/// </summary>
+public static class FusedTrialRunner
+{
+    public static bool Supports(ModelConfig model) => model.Architecture == Architecture.Mlp;
+
+    /// <summary>Why these trials cannot run as one fused group (empty when they can).</summary>
+    public static IReadOnlyList<string> ValidateGroup(IReadOnlyList<TrialConfig> seeds)
+    {
+        var errors = new List<string>();
+        if (seeds.Count == 0) { errors.Add("a fused group needs at least one trial"); return errors; }
+        var first = seeds[0];
+        if (!Supports(first.Model))
+            errors.Add($"architecture {ConfigValidator.Name(first.Model.Architecture)} cannot be fused; only mlp can");
+        foreach (var (trial, i) in seeds.Select((t, i) => (t, i)))
+        {
+            foreach (string e in ConfigValidator.Validate(trial)) errors.Add($"trial {i} (seed {trial.Seed}): {e}");
+            if (i == 0) continue;
+            // Records compare by value, but the decay epochs are a list, compared by reference: compare them apart.
+            bool sameTraining = trial.Training with { LrDecayEpochs = [] } == first.Training with { LrDecayEpochs = [] }
+                && trial.Training.LrDecayEpochs.SequenceEqual(first.Training.LrDecayEpochs);
+            if (trial.Model != first.Model || trial.Dataset != first.Dataset || trial.Measurement != first.Measurement || !sameTraining)
+                errors.Add($"trial {i} (seed {trial.Seed}) differs from trial 0 in more than its seed; a fused group shares everything but the seed");
+        }
+        var duplicates = seeds.GroupBy(t => t.Seed).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (duplicates.Count > 0) errors.Add($"seeds appear more than once: {string.Join(", ", duplicates)}");
+        return errors;
+    }
+
+    /// <summary>
+    /// Runs the trials (one configuration, distinct seeds) fused on the contexts' device. Results are in
+    /// the order of <paramref name="seeds"/>; <paramref name="contexts"/>[i] belongs to seeds[i].
+    /// </summary>
+    public static IReadOnlyList<TrialResult> Run(IReadOnlyList<TrialConfig> seeds, DatasetSplits data, IReadOnlyList<TrialRunContext> contexts)
+    {
+        var errors = ValidateGroup(seeds).ToList();
+        if (contexts.Count != seeds.Count) errors.Add($"{seeds.Count} trials but {contexts.Count} contexts");
+        else if (contexts.Any(c => c.Device != contexts[0].Device)) errors.Add("a fused group runs on one device; the contexts name several");
+        if (errors.Count > 0) throw new ArgumentException("invalid fused group: " + string.Join("; ", errors));
+
+        var clock = Stopwatch.StartNew();
+        var device = contexts[0].Device;
+        var train = data.Train;
+        var models = new List<nn.Module<Tensor, Tensor>>();
+        try
+        {
+            var resumed = new TrialCheckpoint?[seeds.Count];
+            for (int i = 0; i < seeds.Count; i++)
+            {
+                // The unfused trial's model from the unfused trial's generator: the same initial weights.
+                using var generator = new Generator((ulong)seeds[i].Seed);
+                var model = ModelFactory.Create(seeds[i].Model, train.SampleShape, train.NumClasses, generator);
+                models.Add(model);
+                model.to(device);
+                if (contexts[i].CheckpointPath is { } path)
+                    resumed[i] = TrialCheckpoint.TryLoad(path, model, contexts[i].DeliveredThroughStep?.Invoke());
+            }
+            var results = new TrialResult[seeds.Count];
+            // A group steps in lockstep, so seeds that resume at different steps are different groups.
+            foreach (var group in Enumerable.Range(0, seeds.Count).GroupBy(i => resumed[i]?.Step ?? -1).OrderBy(g => g.Key))
+            {
+                int[] members = [.. group];
+                var groupResults = new FusedGroup(
+                    [.. members.Select(i => seeds[i])], data, [.. members.Select(i => contexts[i])],
+                    [.. members.Select(i => models[i])], [.. members.Select(i => resumed[i])], clock).Run();
+                for (int j = 0; j < members.Length; j++) results[members[j]] = groupResults[j];
+            }
+            return results;
+        }
+        finally
+        {
+            foreach (var m in models) m.Dispose();
+        }
+    }
+
+    /// <summary>One lockstep group: seeds at the same step, trained and measured together.</summary>
+    private sealed class FusedGroup(
+        TrialConfig[] configs, DatasetSplits data, TrialRunContext[] contexts, nn.Module<Tensor, Tensor>[] models, TrialCheckpoint?[] resumed, Stopwatch clock)
+    {
+        private readonly SeedState[] _seeds = [.. configs.Select((c, i) => new SeedState(c, contexts[i], resumed[i], clock))];
+
+        public TrialResult[] Run()
+        {
+            var config = configs[0];
+            var training = config.Training;
+            var device = contexts[0].Device;
+            int n = data.Train.Count;
+            int count = configs.Length;
+            long stepsPerEpoch = TrialRunner.StepsPerEpoch(n, training.BatchSize);
+            long totalSteps = TrialRunner.TotalSteps(training, n);
+            int epochs = (int)((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+
+            using var model = new FusedMlp(models, config.Model);
+            using var probe = new FusedMeasurementProbe(config.Measurement, [.. configs.Select(c => c.Seed)], data, device);
+            var momentumBuffers = new Tensor?[model.Parameters.Count];
+            try
+            {
+                long parameterCount = model.ParameterCountPerSeed;
+                foreach (var s in _seeds) s.ParameterCount = parameterCount;
+                int firstEpoch = resumed[0]?.CompletedEpochs ?? 0;
+                long step = resumed[0]?.Step ?? 0;
+                if (resumed[0] is null)
+                    foreach (var s in Measure(model, probe, step, epoch: 0))
+                        s.Finish(TrialOutcomeStatus.Diverged, 0, device, "non-finite loss at initialisation");
+
+                var progress = _seeds.Select(s => new ProgressThrottle(s.Context.OnProgress, totalSteps, training.BatchSize)).ToArray();
+                for (int epoch = firstEpoch; epoch < epochs && step < totalSteps && _seeds.Any(s => s.Active); epoch++)
+                {
+                    double lr = TrialRunner.LearningRate(training, epoch);
+                    foreach (var s in _seeds) s.LearningRate = lr;
+                    var orders = configs.Select(c => TrialRunner.Permutation(n, c.Seed, epoch)).ToArray();
+                    for (long b = 0; b < stepsPerEpoch && step < totalSteps; b++)
+                    {
+                        foreach (var s in _seeds.Where(s => s.Active && s.Context.CancellationToken.IsCancellationRequested))
+                            s.Finish(TrialOutcomeStatus.Cancelled, epoch, device);
+                        if (!_seeds.Any(s => s.Active)) break;
+
+                        var losses = Step(model, probe, orders, b * training.BatchSize, training, lr, momentumBuffers);
+                        step++;
+                        for (int i = 0; i < count; i++)
+                        {
+                            var s = _seeds[i];
+                            if (!s.Active) continue;
+                            s.Step = step;
+                            if (!double.IsFinite(losses[i]))
+                            {
+                                s.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite training loss at step {step}");
+                                continue;
+                            }
+                            s.SgdLossSum += losses[i];
+                            s.SgdLossCount++;
+                            progress[i].Report(step, epoch, losses[i]);
+                        }
+
+                        bool dueByStep = config.Measurement.EveryNSteps > 0 && step % config.Measurement.EveryNSteps == 0;
+                        if (dueByStep)
+                            foreach (var s in Measure(model, probe, step, epoch))
+                                s.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite loss at step {step}");
+                    }
+                    if (!_seeds.Any(s => s.Active)) break;
+                    bool last = epoch == epochs - 1 || step >= totalSteps;
+                    if ((config.Measurement.EachEpoch || last) && _seeds.Any(s => s.Active && s.LastMeasuredStep != step))
+                        foreach (var s in Measure(model, probe, step, epoch + 1))
+                            s.Finish(TrialOutcomeStatus.Diverged, epoch + 1, device, $"non-finite loss at step {step}");
+                    for (int i = 0; i < count; i++)
+                    {
+                        var s = _seeds[i];
+                        if (!s.Active || s.Context.CheckpointPath is not { } checkpoint) continue;
+                        model.CopyTo(i, models[i], batchNormSteps: step);
+                        new TrialCheckpoint(epoch + 1, step, s.Elapsed, s.LastMeasuredStep, s.BestLoss, s.BestAccuracy, s.StepsToTarget)
+                            .Save(checkpoint, models[i], s.Context.DeliveredThroughStep);
+                    }
+                }
+                foreach (var s in _seeds.Where(s => s.Active)) s.Finish(TrialOutcomeStatus.Completed, epochs, device);
+                return [.. _seeds.Select(s => s.Result!)];
+            }
+            finally
+            {
+                foreach (var t in momentumBuffers) t?.Dispose();
+            }
+        }
+
+        /// <summary>One SGD step of every seed on its own next batch; returns each seed's mini-batch loss (before the step).</summary>
+        private float[] Step(FusedMlp model, FusedMeasurementProbe probe, long[][] orders, long start, TrainingConfig training, double lr, Tensor?[] momentumBuffers)
+        {
+            using var scope = NewDisposeScope();
+            var x = probe.TrainInputs;
+            int count = orders.Length;
+            long end = Math.Min(start + training.BatchSize, orders[0].Length);
+            int b = (int)(end - start);
+            var indices = new long[count * b];
+            for (int s = 0; s < count; s++) Array.Copy(orders[s], start, indices, s * b, b);
+            var (inputs, labels) = FusedMlp.Gather(x, probe.TrainLabels, tensor(indices, [count, b], device: x.device));
+            var losses = FusedMlp.Losses(model.Forward(inputs, training: true, perSeed: true), labels);
+            var grads = autograd.grad([losses.sum()], model.Parameters);
+            // Masking costs an op per parameter, so only once a seed has stopped.
+            var active = _seeds.All(s => s.Active) ? null : tensor(_seeds.Select(s => s.Active).ToArray(), device: x.device);
+            model.SgdStep(grads, lr, training.Momentum, training.WeightDecay, active, momentumBuffers);
+            return losses.cpu().data<float>().ToArray();
+        }
+
+        /// <summary>Measures the active seeds and reports each record; returns the seeds that diverged (non-finite loss).</summary>
+        private List<SeedState> Measure(FusedMlp model, FusedMeasurementProbe probe, long step, int epoch)
+        {
+            var measured = _seeds.Select(s => s.Active).ToArray();
+            var records = probe.Measure(model, models, measured, step, epoch);
+            var diverged = new List<SeedState>();
+            for (int i = 0; i < _seeds.Length; i++)
+            {
+                if (records[i] is not { } r) continue;
+                if (!_seeds[i].Record(r)) diverged.Add(_seeds[i]);
+            }
+            return diverged;
+        }
+    }
+
+    /// <summary>One seed's counters, what <see cref="TrialRunner"/> keeps for its one trial.</summary>
+    private sealed class SeedState
+    {
+        private readonly TrialConfig _config;
+        private readonly Stopwatch _clock;
+        private readonly double _wallOffset;
+        private readonly long? _resumedFrom;
+
+        public SeedState(TrialConfig config, TrialRunContext context, TrialCheckpoint? resumed, Stopwatch clock)
+        {
+            _config = config;
+            Context = context;
+            _clock = clock;
+            if (resumed is null) return;
+            Step = resumed.Step;
+            LastMeasuredStep = resumed.LastMeasuredStep;
+            BestLoss = resumed.BestLoss;
+            BestAccuracy = resumed.BestAccuracy;
+            StepsToTarget = resumed.StepsToTargetLoss;
+            _wallOffset = resumed.WallSeconds;
+            _resumedFrom = resumed.Step;
+        }
+
+        public TrialRunContext Context { get; }
+        public bool Active => Result is null;
+        public TrialResult? Result { get; private set; }
+        public long Step;
+        public long LastMeasuredStep = -1;
+        public double LearningRate;
+        public double SgdLossSum;
+        public int SgdLossCount;
+        public double BestLoss = double.NaN;
+        public double BestAccuracy = double.NaN;
+        public long? StepsToTarget;
+        public long ParameterCount;
+        public MeasurementRecord? Last;
+
+        /// <summary>Wall time of the group so far, plus this seed's time before a resume: a fused seed took the whole group's time.</summary>
+        public double Elapsed => _wallOffset + _clock.Elapsed.TotalSeconds;
+
+        /// <summary>As the unfused runner's Measure: false when the model has diverged (the record is kept, not reported).</summary>
+        public bool Record(MeasurementRecord measured)
+        {
+            var record = measured with
+            {
+                LearningRate = LearningRate,
+                WallSeconds = Elapsed,
+                SgdLoss = SgdLossCount > 0 ? SgdLossSum / SgdLossCount : double.NaN,
+            };
+            SgdLossSum = 0;
+            SgdLossCount = 0;
+            LastMeasuredStep = Step;
+            Last = record;
+            if (!double.IsFinite(record.TrainLoss)) return false;
+            BestLoss = double.IsNaN(BestLoss) ? record.TrainLoss : Math.Min(BestLoss, record.TrainLoss);
+            BestAccuracy = double.IsNaN(BestAccuracy) ? record.TrainAccuracy : Math.Max(BestAccuracy, record.TrainAccuracy);
+            if (StepsToTarget is null && _config.Training.TargetLoss > 0 && record.TrainLoss <= _config.Training.TargetLoss)
+                StepsToTarget = Step;
+            Context.OnMeasurement?.Invoke(record);
+            return true;
+        }
+
+        public void Finish(TrialOutcomeStatus status, int epochs, Device device, string? error = null) => Result = new TrialResult
+        {
+            Status = status,
+            Steps = Step,
+            Epochs = epochs,
+            FinalLoss = Last?.TrainLoss ?? double.NaN,
+            FinalAccuracy = Last?.TrainAccuracy ?? double.NaN,
+            FinalTestAccuracy = Last?.TestAccuracy ?? double.NaN,
+            BestLoss = BestLoss,
+            BestAccuracy = BestAccuracy,
+            StepsToTargetLoss = StepsToTarget,
+            WallSeconds = Elapsed,
+            ParameterCount = ParameterCount,
+            Device = device.ToString(),
+            Error = error,
+            ResumedFromStep = _resumedFrom,
+        };
+    }
+}
