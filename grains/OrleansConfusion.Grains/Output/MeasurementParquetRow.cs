@@ -4,7 +4,7 @@ using Parquet.Serialization.Attributes;
 
 namespace OrleansConfusion.Grains;
 
-/// <summary>One row of metrics.parquet (and one line of parts/measurements.jsonl). Documented in docs/PARQUET_SCHEMA.md.</summary>
+/// <summary>One row of metrics.parquet (built from the lines of parts/measurements-gN.jsonl). Documented in docs/PARQUET_SCHEMA.md.</summary>
 public sealed class MeasurementParquetRow : ConfigurationColumns
 {
     [JsonPropertyName("step")] public long Step { get; set; }

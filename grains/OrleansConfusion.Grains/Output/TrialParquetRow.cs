@@ -4,7 +4,7 @@ using Parquet.Serialization.Attributes;
 
 namespace OrleansConfusion.Grains;
 
-/// <summary>One row of trials.parquet (and one line of parts/outcomes.jsonl). Documented in docs/PARQUET_SCHEMA.md.</summary>
+/// <summary>One row of trials.parquet (built from the outcomes in parts/trials-gN.jsonl). Documented in docs/PARQUET_SCHEMA.md.</summary>
 public sealed class TrialParquetRow : ConfigurationColumns
 {
     /// <summary>completed, diverged, failed or cancelled.</summary>

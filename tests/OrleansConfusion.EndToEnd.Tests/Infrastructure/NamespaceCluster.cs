@@ -215,20 +215,26 @@ public static class SweepOutputChecks
         Assert.True(rows == distinct, $"metrics.parquet repeats (trial_id, step): {rows} rows, {distinct} distinct:\n{Why()}");
         Assert.True(rows == (long)trials * rowsPerTrial, $"metrics.parquet has {rows} rows, expected {trials} x {rowsPerTrial}:\n{Why()}");
 
-        // The journals the final files are built from (parts/*.jsonl) are appended by the coordinator activation
-        // that owns the sweep. Two activations writing at once (an old one cut off, a new one elsewhere) would
-        // each append what they accepted: a (trial, step) or a trial outcome twice, even where the final files,
-        // built by the last writer, hide it.
-        var journal = Path.Combine(sweepDirectory, "parts", "measurements.jsonl");
-        var outcomes = Path.Combine(sweepDirectory, "parts", "outcomes.jsonl");
-        var journalRows = Scalar(db, $"SELECT count(*) FROM read_json_auto('{journal}', format = 'newline_delimited')");
-        var journalDistinct = Scalar(db, $"SELECT count(*) FROM (SELECT DISTINCT trial_id, step FROM read_json_auto('{journal}', format = 'newline_delimited'))");
-        Assert.True(journalRows == journalDistinct && journalRows == rows,
-            $"parts/measurements.jsonl has {journalRows} lines, {journalDistinct} distinct (trial_id, step), metrics.parquet {rows}:\n{Why()}");
-        var outcomeLines = Scalar(db, $"SELECT count(*) FROM read_json_auto('{outcomes}', format = 'newline_delimited')");
-        Assert.True(outcomeLines == trials, $"parts/outcomes.jsonl has {outcomeLines} lines for {trials} trials:\n{Why()}\n" +
-            Text(db, $"SELECT string_agg(trial_id || ' attempt ' || attempt || ' on ' || silo, '\n') FROM read_json_auto('{outcomes}', format = 'newline_delimited')"));
+        // The record the final files are built from (parts/*-gN.jsonl, a pair of files per coordinator activation)
+        // is appended by the activation that owns the sweep. Two activations accepting reports at once (an old one
+        // cut off, a new one elsewhere) would each record what they accepted: a (trial, step) or an outcome twice,
+        // even where the final files, which take each (trial, step) once, hide it.
+        string parts = Path.Combine(sweepDirectory, "parts");
+        var recorded = Lines(parts, "measurements-g*.jsonl")
+            .Select(e => (Trial: e.GetProperty("trial_id").GetString(), Step: e.GetProperty("step").GetInt64())).ToList();
+        Assert.True(recorded.Count == recorded.Distinct().Count() && recorded.Count == rows,
+            $"parts/measurements-g*.jsonl hold {recorded.Count} rows, {recorded.Distinct().Count()} distinct (trial_id, step), metrics.parquet {rows}:\n{Why()}");
+        var outcomes = Lines(parts, "trials-g*.jsonl").Where(e => e.TryGetProperty("outcome", out _)).ToList();
+        Assert.True(outcomes.Count == trials, $"parts/trials-g*.jsonl hold {outcomes.Count} outcomes for {trials} trials:\n{Why()}\n" +
+            string.Join('\n', outcomes.Select(e => $"{e.GetProperty("trial_id").GetString()} attempt {e.GetProperty("attempt").GetInt32()} on {e.GetProperty("outcome").GetProperty("silo").GetString()}")));
     }
+
+    /// <summary>Every line of the record files matching <paramref name="pattern"/>, oldest generation first.</summary>
+    static IEnumerable<System.Text.Json.JsonElement> Lines(string parts, string pattern) =>
+        Directory.GetFiles(parts, pattern).Order(StringComparer.Ordinal)
+            .SelectMany(File.ReadLines)
+            .Where(line => line.Length > 0)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement);
 
     public static string Text(DuckDBConnection db, string sql)
     {
