@@ -215,26 +215,34 @@ public static class SweepOutputChecks
         Assert.True(rows == distinct, $"metrics.parquet repeats (trial_id, step): {rows} rows, {distinct} distinct:\n{Why()}");
         Assert.True(rows == (long)trials * rowsPerTrial, $"metrics.parquet has {rows} rows, expected {trials} x {rowsPerTrial}:\n{Why()}");
 
-        // The record the final files are built from (parts/*-gN.jsonl, a pair of files per coordinator activation)
-        // is appended by the activation that owns the sweep. Two activations accepting reports at once (an old one
-        // cut off, a new one elsewhere) would each record what they accepted: a (trial, step) or an outcome twice,
-        // even where the final files, which take each (trial, step) once, hide it.
+        // The record the final files are built from: a pair of files per coordinator activation (generation N), each
+        // appended by its activation alone. An old activation cut off with its silo may go on recording what its own
+        // silo's trials report until it learns it was superseded, but only into its own generation's files: so no file
+        // holds a (trial, step) or an outcome twice, every final row is in the record, and the final files (checked
+        // above) take each (trial, step) once, written by the one activation that proved it still owned the sweep.
         string parts = Path.Combine(sweepDirectory, "parts");
-        var recorded = Lines(parts, "measurements-g*.jsonl")
-            .Select(e => (Trial: e.GetProperty("trial_id").GetString(), Step: e.GetProperty("step").GetInt64())).ToList();
-        Assert.True(recorded.Count == recorded.Distinct().Count() && recorded.Count == rows,
-            $"parts/measurements-g*.jsonl hold {recorded.Count} rows, {recorded.Distinct().Count()} distinct (trial_id, step), metrics.parquet {rows}:\n{Why()}");
-        var outcomes = Lines(parts, "trials-g*.jsonl").Where(e => e.TryGetProperty("outcome", out _)).ToList();
-        Assert.True(outcomes.Count == trials, $"parts/trials-g*.jsonl hold {outcomes.Count} outcomes for {trials} trials:\n{Why()}\n" +
-            string.Join('\n', outcomes.Select(e => $"{e.GetProperty("trial_id").GetString()} attempt {e.GetProperty("attempt").GetInt32()} on {e.GetProperty("outcome").GetProperty("silo").GetString()}")));
+        var files = Directory.GetFiles(parts, "measurements-g*.jsonl").Order(StringComparer.Ordinal).ToList();
+        foreach (string file in files)
+        {
+            var recorded = Lines(file).Select(e => (Trial: e.GetProperty("trial_id").GetString(), Step: e.GetProperty("step").GetInt64())).ToList();
+            Assert.True(recorded.Count == recorded.Distinct().Count(),
+                $"{Path.GetFileName(file)} holds {recorded.Count} rows but {recorded.Distinct().Count()} distinct (trial_id, step): one writer repeated itself\n{Why()}");
+        }
+        var everyRecorded = files.SelectMany(Lines).Select(e => (e.GetProperty("trial_id").GetString(), e.GetProperty("step").GetInt64())).Distinct().Count();
+        Assert.True(everyRecorded == rows, $"the record holds {everyRecorded} distinct (trial_id, step), metrics.parquet {rows}:\n{Why()}");
+        foreach (string file in Directory.GetFiles(parts, "trials-g*.jsonl"))
+        {
+            var outcomes = Lines(file).Where(e => e.TryGetProperty("outcome", out _)).Select(e => e.GetProperty("trial_id").GetString()).ToList();
+            Assert.True(outcomes.Count == outcomes.Distinct().Count(), $"{Path.GetFileName(file)} records an outcome twice:\n{Why()}");
+        }
+        var finished = Directory.GetFiles(parts, "trials-g*.jsonl").SelectMany(Lines).Where(e => e.TryGetProperty("outcome", out _))
+            .Select(e => e.GetProperty("trial_id").GetString()).Distinct().Count();
+        Assert.True(finished == trials, $"the record holds outcomes of {finished} trials, expected {trials}:\n{Why()}");
     }
 
-    /// <summary>Every line of the record files matching <paramref name="pattern"/>, oldest generation first.</summary>
-    static IEnumerable<System.Text.Json.JsonElement> Lines(string parts, string pattern) =>
-        Directory.GetFiles(parts, pattern).Order(StringComparer.Ordinal)
-            .SelectMany(File.ReadLines)
-            .Where(line => line.Length > 0)
-            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement);
+    /// <summary>Every line of one record file.</summary>
+    static IEnumerable<System.Text.Json.JsonElement> Lines(string file) =>
+        File.ReadLines(file).Where(line => line.Length > 0).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement);
 
     public static string Text(DuckDBConnection db, string sql)
     {
