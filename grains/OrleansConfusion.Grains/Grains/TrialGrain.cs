@@ -197,17 +197,20 @@ public sealed class TrialGrain(
         state.State = new TrialGrainState { Spec = spec, Attempt = _attempt, State = outcome.State, Outcome = outcome };
         _timer?.Dispose();
         _timer = null;
-        // The report and the outcome write run side by side, the report sent first: the coordinator is
-        // waiting for it. Until the write lands, this activation still holds the outcome in memory and
-        // re-sends it if asked again.
-        var reported = RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome");
-        var persisted = TryPersistAsync();
-        bool delivered = await reported;
-        if (!delivered)
-            logger.LogWarning("Trial {Trial} could not deliver its outcome; it keeps it and its rows until the coordinator re-drives it", spec.GrainKey);
-        // Delivered and stored: nothing of this trial lives only here any more, so the activation goes rather than
-        // sit in memory for the collection age (100,000 finished trials would hold a gigabyte).
-        if (delivered && await persisted) DeactivateOnIdle();
+        bool delivered = await RetryAsync(() => ReportOutcomeAsync(outcome), "report outcome");
+        if (delivered)
+        {
+            // The coordinator recorded the outcome before it answered, so nothing of this trial lives only here any more:
+            // no state write (100,000 of them would be 100,000 stored outcomes nobody reads), and the activation goes
+            // rather than sit in memory for the collection age. A state stored by an earlier, undelivered run is cleared.
+            if (state.RecordExists) await TryPersistAsync(clear: true);
+            DeactivateOnIdle();
+            return;
+        }
+        // Undelivered: the outcome is stored, so a re-drive after this activation is gone re-sends it (when the
+        // coordinator holds its rows) instead of training again. Until then this activation holds it in memory.
+        logger.LogWarning("Trial {Trial} could not deliver its outcome; it keeps it and its rows until the coordinator re-drives it", spec.GrainKey);
+        await TryPersistAsync(clear: false);
     }
 
     /// <summary>
@@ -378,11 +381,12 @@ public sealed class TrialGrain(
     }
 
     /// <summary>Trial state is advisory (the coordinator re-drives from its own), so a storage hiccup is not fatal.</summary>
-    async Task<bool> TryPersistAsync()
+    async Task<bool> TryPersistAsync(bool clear)
     {
         try
         {
-            await state.WriteStateAsync();
+            if (clear) await state.ClearStateAsync();
+            else await state.WriteStateAsync();
             return true;
         }
         catch (Exception e)
