@@ -14,7 +14,19 @@ public interface ITrialGrain : IGrainWithStringKey
     /// </summary>
     Task StartAsync(TrialSpec spec, int attempt, long deliveredThroughStep);
 
+    /// <summary>
+    /// Starts a fuse group (a configuration's seeds, keyed "{sweepId}/fused-{hash of their trial ids}", see
+    /// <see cref="TrialSpec.FusedGrainKey"/>): as <see cref="StartAsync"/> for each seed, trained together as one
+    /// batched model in one slot. Arrays are per seed, in the same order; each seed reports its own rows, progress
+    /// and outcome under its own trial id and attempt.
+    /// </summary>
+    Task StartFusedAsync(TrialSpec[] seeds, int[] attempts, long[] deliveredThroughStep);
+
+    /// <summary>The status of the trial (of a fuse group: its first seed's).</summary>
     Task<TrialStatus> GetStatusAsync();
+
+    /// <summary>The status of each trial this grain trains: one, or a fuse group's seeds.</summary>
+    Task<TrialStatus[]> GetStatusesAsync();
 
     Task CancelAsync();
 }

@@ -20,4 +20,10 @@ public sealed record SweepSpec
 
     /// <summary>Root output directory; the sweep writes under &lt;OutputDirectory&gt;/&lt;Name&gt;/.</summary>
     [Id(7)] public string OutputDirectory { get; init; } = "runs";
+
+    /// <summary>
+    /// Whether a configuration's seeds train as one fused (batched) model on one grain and one slot. Null (unset) means
+    /// yes wherever the architecture supports it (MLPs); false trains every seed alone. Rows are the same either way.
+    /// </summary>
+    [Id(8)] public bool? FuseSeeds { get; init; }
 }

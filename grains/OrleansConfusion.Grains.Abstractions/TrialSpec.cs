@@ -21,4 +21,17 @@ public sealed record TrialSpec
 
     /// <summary>Grain key of the trial: "{sweepId}/{trialId}".</summary>
     public string GrainKey => $"{SweepId}/{TrialId}";
+
+    /// <summary>
+    /// Grain key of a fuse group: "{sweepId}/fused-" and 16 hex characters of SHA-256 over its trial ids, in order. A
+    /// different set of seeds (some finished, the rest re-driven) is another grain; checkpoints are per trial, so a
+    /// seed resumes wherever it goes.
+    /// </summary>
+    public static string FusedGrainKey(IReadOnlyList<TrialSpec> seeds)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(seeds.Count);
+        if (seeds.Count == 1) return seeds[0].GrainKey;
+        byte[] digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join(',', seeds.Select(s => s.TrialId))));
+        return $"{seeds[0].SweepId}/fused-{Convert.ToHexStringLower(digest)[..16]}";
+    }
 }

@@ -72,8 +72,8 @@ public sealed class GrainStateRoundTripTests
         var storage = SweepStorageSerializer(host, kind);
 
         // A trial grain's state holds the trial's spec (a coordinator's holds only the sweep's).
-        var state = new TrialGrainState { Spec = WireRoundTripTests.Sample };
-        var back = storage.Deserialize<TrialGrainState>(storage.Serialize(state))!.Spec!;
+        var state = new TrialGrainState { Specs = [WireRoundTripTests.Sample] };
+        var back = storage.Deserialize<TrialGrainState>(storage.Serialize(state))!.Specs.Single();
 
         Assert.False(back.Measurement.EachEpoch);
         Assert.False(back.Model.Bias);

@@ -92,7 +92,7 @@ public sealed class SweepCoordinatorGrain(
         _finishing = null;
 
         // The same trials (ids are deterministic): keep the book, no re-read of the record inside this call.
-        if (_book is not null && S.OutputDirectory == directory && _book.HasSamePlan(plan.Trials)) _book.RequeueUnfinished();
+        if (_book is not null && S.OutputDirectory == directory && _book.HasSamePlan(plan.Trials, plan.FuseGroups)) _book.RequeueUnfinished();
         else await OpenAsync(spec, directory, rerunUnfinished: true, CancellationToken.None);
         var book = _book!;
 
@@ -150,7 +150,7 @@ public sealed class SweepCoordinatorGrain(
         S.CancelRequested = true;
         await SaveAsync();
         await CancelQueuedAsync("cancelled before it started");
-        foreach (var trial in _book.Running.ToList()) _ = CancelTrialAsync(_book.Spec(trial.Index));
+        foreach (var unit in _book.Running.Select(t => t.Unit).Distinct().ToList()) _ = CancelTrialAsync(GrainKey(_book, unit));
         CompleteIfDone();
     }
 
@@ -228,7 +228,7 @@ public sealed class SweepCoordinatorGrain(
         LoadSummary loaded;
         try
         {
-            (recorder, loaded) = await SweepRecorder.OpenAsync(plan.Trials, directory, rerunUnfinished, logger, cancellationToken);
+            (recorder, loaded) = await SweepRecorder.OpenAsync(plan, directory, rerunUnfinished, logger, cancellationToken);
         }
         catch (InvalidOperationException e) when (rerunUnfinished)
         {
@@ -308,30 +308,40 @@ public sealed class SweepCoordinatorGrain(
     {
         var silos = cluster.ActiveSilos();
         var slots = silos.Select(s => new SiloSlots(s.Name, s.Slots)).ToList();
-        foreach (var sent in book.Dispatch(slots, S.Spec!.MaxConcurrentTrials, scheduling.Value.PrefetchPerSilo, DateTimeOffset.UtcNow))
+        // A fuse group's queued seeds come out together, as one unit for one grain.
+        foreach (var unit in book.Dispatch(slots, S.Spec!.MaxConcurrentTrials, scheduling.Value.PrefetchPerSilo, DateTimeOffset.UtcNow).GroupBy(d => d.Unit))
         {
-            metrics.TrialStarted(SweepId);
-            var address = silos.First(s => s.Name == sent.Silo).Address;
+            var sent = unit.ToArray();
+            foreach (var _ in sent) metrics.TrialStarted(SweepId);
+            var address = silos.First(s => s.Name == sent[0].Silo).Address;
             _ = StartTrialAsync(book, sent, address);
         }
     }
 
+    static string GrainKey(TrialBook book, DispatchUnit unit) => TrialSpec.FusedGrainKey([.. unit.Members.Select(book.Spec)]);
+
     /// <summary>A silo not (or no longer) in the membership holds nothing back.</summary>
     int SlotsOf(string? silo) => cluster.ActiveSilos().FirstOrDefault(s => s.Name == silo)?.Slots ?? int.MaxValue;
 
-    /// <summary>Not awaited by the dispatch loop, so a slow silo never blocks the coordinator; failures re-queue.</summary>
-    async Task StartTrialAsync(TrialBook book, Dispatched sent, SiloAddress hint)
+    /// <summary>
+    /// Not awaited by the dispatch loop, so a slow silo never blocks the coordinator; failures re-queue. One trial goes
+    /// to its own grain; a fuse group's seeds go to the group's grain, trained fused in one slot.
+    /// </summary>
+    async Task StartTrialAsync(TrialBook book, Dispatched[] sent, SiloAddress hint)
     {
-        var trial = GrainFactory.GetGrain<ITrialGrain>(sent.Spec.GrainKey);
+        var specs = sent.Select(d => d.Spec).ToArray();
+        var trial = GrainFactory.GetGrain<ITrialGrain>(TrialSpec.FusedGrainKey(specs));
         RequestContext.Set(IPlacementDirector.PlacementHintKey, hint);
         try
         {
-            await trial.StartAsync(sent.Spec, sent.Token, book.DeliveredThrough(sent.Index));
+            if (sent.Length == 1) await trial.StartAsync(specs[0], sent[0].Token, book.DeliveredThrough(sent[0].Index));
+            else await trial.StartFusedAsync(specs, [.. sent.Select(d => d.Token)], [.. sent.Select(d => book.DeliveredThrough(d.Index))]);
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Sweep {Sweep}: starting trial {Trial} (dispatch {Token}) failed; it goes back to the queue", SweepId, sent.Spec.TrialId, sent.Token);
-            book.StartFailed(sent.Index, sent.Token);
+            logger.LogWarning(e, "Sweep {Sweep}: starting trial {Trial} (dispatch {Token}{Fused}) failed; it goes back to the queue",
+                SweepId, specs[0].TrialId, sent[0].Token, sent.Length > 1 ? $", fused with {sent.Length - 1} other seeds" : "");
+            foreach (var d in sent) book.StartFailed(d.Index, d.Token);
         }
         finally
         {
@@ -339,10 +349,10 @@ public sealed class SweepCoordinatorGrain(
         }
     }
 
-    async Task CancelTrialAsync(TrialSpec spec)
+    async Task CancelTrialAsync(string grainKey)
     {
-        try { await GrainFactory.GetGrain<ITrialGrain>(spec.GrainKey).CancelAsync(); }
-        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: cancelling trial {Trial} failed", SweepId, spec.TrialId); }
+        try { await GrainFactory.GetGrain<ITrialGrain>(grainKey).CancelAsync(); }
+        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: cancelling trial grain {Grain} failed", SweepId, grainKey); }
     }
 
     async Task CancelQueuedAsync(string why)

@@ -27,6 +27,6 @@ internal static class StateWarmup
         };
         var storage = services.GetRequiredService<IGrainStorageSerializer>();
         storage.Deserialize<SweepCoordinatorState>(storage.Serialize(sweep));
-        storage.Deserialize<TrialGrainState>(storage.Serialize(new TrialGrainState { Spec = trials[0], Outcome = outcome }));
+        storage.Deserialize<TrialGrainState>(storage.Serialize(new TrialGrainState { Specs = [trials[0]], Outcomes = [outcome] }));
     }
 }

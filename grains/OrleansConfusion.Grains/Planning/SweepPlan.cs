@@ -14,6 +14,12 @@ public sealed record SweepPlan
 
     public IReadOnlyList<TrialSpec> Trials { get; init; } = [];
 
+    /// <summary>
+    /// Per trial, the index of the first trial of its fuse group (see <see cref="SweepPlanner.FuseGroups"/>): its own
+    /// index when it trains alone. Same length as <see cref="Trials"/>.
+    /// </summary>
+    public IReadOnlyList<int> FuseGroups { get; init; } = [];
+
     public IReadOnlyList<RejectedTrial> Rejected { get; init; } = [];
 
     /// <summary>Spec-level errors, each naming the field ("grid.inits: unknown init 'foo'; allowed: ...").</summary>

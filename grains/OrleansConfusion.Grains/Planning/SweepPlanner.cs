@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using OrleansConfusion.Engine.Configuration;
+using OrleansConfusion.Engine.Training;
 using OrleansConfusion.Grains.Abstractions;
 
 namespace OrleansConfusion.Grains;
@@ -56,7 +57,32 @@ public static partial class SweepPlanner
                 if (seen.Add(trial.TrialId)) trials.Add(trial);
             }
         }
-        return new SweepPlan { SweepId = spec.Name!, Trials = trials, Rejected = rejected };
+        return new SweepPlan { SweepId = spec.Name!, Trials = trials, Rejected = rejected, FuseGroups = FuseGroups(spec, trials) };
+    }
+
+    /// <summary>
+    /// Which trials train fused: unless the spec says <c>fuse_seeds: false</c>, each run of consecutive trials that
+    /// differ only in their seed (a grid point's seeds; the plan keeps them together) is one group, where the engine
+    /// can fuse the architecture (<see cref="FusedTrialRunner.Supports"/>). Every other trial is a group of its own.
+    /// Returns, per trial, the index of its group's first trial.
+    /// </summary>
+    public static int[] FuseGroups(SweepSpec spec, IReadOnlyList<TrialSpec> trials)
+    {
+        var groups = new int[trials.Count];
+        bool fuse = spec.FuseSeeds != false;
+        for (int i = 0; i < trials.Count; i++)
+        {
+            groups[i] = i;
+            if (!fuse || i == 0 || !SameButSeed(trials[i], trials[i - 1])) continue;
+            if (groups[i - 1] == i - 1 && !FusedTrialRunner.Supports(TrialConfigMapper.ToConfig(trials[i]).Model)) continue;
+            groups[i] = groups[i - 1];
+        }
+        return groups;
+
+        // The planner shares one dataset, training and measurement section between all trials, so the model is the rest.
+        static bool SameButSeed(TrialSpec a, TrialSpec b) =>
+            a.Model == b.Model && a.Dataset == b.Dataset && a.Training == b.Training && a.Measurement == b.Measurement
+            && a.CheckpointDirectory == b.CheckpointDirectory;
     }
 
     /// <summary>Short label for views and messages: "mlp w64 d2 he_normal relu" (+ scale, bn, skip, no-bias).</summary>

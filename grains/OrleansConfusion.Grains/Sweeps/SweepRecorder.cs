@@ -14,10 +14,18 @@ public sealed class SweepRecorder(TrialBook book, SweepOutput output) : IAsyncDi
     public SweepOutput Output { get; } = output;
 
     /// <summary>A book of <paramref name="plan"/> with the records in <paramref name="directory"/> folded in (see <see cref="SweepOutput.LoadAsync"/>).</summary>
-    public static async Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(IReadOnlyList<TrialSpec> plan, string directory, bool rerunUnfinished,
-        ILogger logger, CancellationToken cancellationToken = default)
+    public static Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(SweepPlan plan, string directory, bool rerunUnfinished,
+        ILogger logger, CancellationToken cancellationToken = default) =>
+        OpenAsync(new TrialBook(plan.Trials, plan.FuseGroups.Count == plan.Trials.Count ? plan.FuseGroups : null), directory, rerunUnfinished, logger, cancellationToken);
+
+    /// <summary>As above, every trial of <paramref name="plan"/> training alone.</summary>
+    public static Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(IReadOnlyList<TrialSpec> plan, string directory, bool rerunUnfinished,
+        ILogger logger, CancellationToken cancellationToken = default) =>
+        OpenAsync(new TrialBook(plan), directory, rerunUnfinished, logger, cancellationToken);
+
+    static async Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(TrialBook book, string directory, bool rerunUnfinished,
+        ILogger logger, CancellationToken cancellationToken)
     {
-        var book = new TrialBook(plan);
         var output = new SweepOutput(directory, logger);
         try
         {

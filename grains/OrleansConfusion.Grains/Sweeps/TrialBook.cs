@@ -5,8 +5,24 @@ namespace OrleansConfusion.Grains;
 /// <summary>A silo as dispatch sees it: its name and its training slots.</summary>
 public readonly record struct SiloSlots(string Name, int Slots);
 
-/// <summary>A trial the book has just dispatched: where to send it, and the token its reports must carry.</summary>
-public readonly record struct Dispatched(int Index, TrialSpec Spec, string Silo, int Token, bool WaitsForSlot);
+/// <summary>
+/// A trial the book has just dispatched: where to send it, and the token its reports must carry. Trials dispatched
+/// together (a configuration's seeds, trained fused by one grain) share their <see cref="Unit"/>.
+/// </summary>
+public readonly record struct Dispatched(int Index, TrialSpec Spec, string Silo, int Token, bool WaitsForSlot, DispatchUnit Unit);
+
+/// <summary>
+/// What one dispatch sends to one trial grain, and what takes one training slot: a trial alone, or the queued seeds
+/// of one fused group (<see cref="TrialBook"/>'s fuse groups). Compared by identity.
+/// </summary>
+public sealed class DispatchUnit(int[] members)
+{
+    /// <summary>The trials sent together, in plan order.</summary>
+    public IReadOnlyList<int> Members { get; } = members;
+
+    /// <summary>Members still running; the unit holds its slot until the last of them ends.</summary>
+    internal int Running { get; set; }
+}
 
 /// <summary>What the book made of an outcome.</summary>
 public enum OutcomeVerdict
@@ -42,7 +58,14 @@ public sealed class TrialBook
     readonly int[] _counts = new int[Enum.GetValues<TrialState>().Max(s => (int)s) + 1];
 
     readonly Dictionary<int, RunningTrial> _running = [];
-    readonly Dictionary<string, HashSet<int>> _onSilo = new(StringComparer.Ordinal);
+    readonly Dictionary<string, SiloTrials> _onSilo = new(StringComparer.Ordinal);
+
+    // Fuse groups: the first trial of each trial's group (itself when it trains alone), and each group's size. A
+    // group is a run of consecutive trials in the plan (a configuration's seeds), so its members are
+    // [_groupOf[i], _groupOf[i] + _groupSize[_groupOf[i]]).
+    readonly int[]? _groupOf;
+    readonly int[]? _groupSize;
+    int _runningUnits;
 
     // Never-dispatched trials are the queued ones at or after the cursor; re-queued trials (always before it)
     // wait in the heap. Heap entries go stale when their trial leaves Queued another way (a late outcome, a
@@ -51,10 +74,29 @@ public sealed class TrialBook
     int _cursor;
     int _nextToken = 1;
 
-    public TrialBook(IReadOnlyList<TrialSpec> plan)
+    /// <param name="plan">The sweep's trials, in plan order.</param>
+    /// <param name="fuseGroups">
+    /// Per trial, the index of the first trial of its fuse group (its own index when it trains alone), or null when
+    /// nothing fuses. The queued members of a group are dispatched together, to one grain, and take one slot.
+    /// </param>
+    public TrialBook(IReadOnlyList<TrialSpec> plan, IReadOnlyList<int>? fuseGroups = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         int n = plan.Count;
+        if (fuseGroups is not null)
+        {
+            if (fuseGroups.Count != n) throw new ArgumentException($"{fuseGroups.Count} fuse-group entries for {n} trials", nameof(fuseGroups));
+            _groupOf = [.. fuseGroups];
+            _groupSize = new int[n];
+            for (int i = 0; i < n; i++)
+            {
+                int first = _groupOf[i];
+                // A run of consecutive trials: each entry names itself or the group its predecessor is in.
+                if (first != i && (i == 0 || first != _groupOf[i - 1]))
+                    throw new ArgumentException($"fuse group of trial {i} starts at {first}; a group must be a run of consecutive trials", nameof(fuseGroups));
+                _groupSize[first]++;
+            }
+        }
         _specs = [.. plan];
         _index = new Dictionary<string, int>(n, StringComparer.Ordinal);
         for (int i = 0; i < n; i++) _index.Add(_specs[i].TrialId, i);
@@ -70,14 +112,21 @@ public sealed class TrialBook
 
     public int Count => _specs.Length;
 
-    /// <summary>Whether <paramref name="plan"/> holds the same trials in the same order: a resubmit then keeps this book.</summary>
-    public bool HasSamePlan(IReadOnlyList<TrialSpec> plan)
+    /// <summary>Whether <paramref name="plan"/> holds the same trials in the same order, fused alike: a resubmit then keeps this book.</summary>
+    public bool HasSamePlan(IReadOnlyList<TrialSpec> plan, IReadOnlyList<int>? fuseGroups = null)
     {
         if (plan.Count != _specs.Length) return false;
         for (int i = 0; i < plan.Count; i++)
             if (!string.Equals(plan[i].TrialId, _specs[i].TrialId, StringComparison.Ordinal)) return false;
+        if (fuseGroups is not null && fuseGroups.Count != plan.Count) return false;
+        // No groups is every trial alone.
+        for (int i = 0; i < plan.Count; i++)
+            if ((fuseGroups?[i] ?? i) != (_groupOf?[i] ?? i)) return false;
         return true;
     }
+
+    /// <summary>The size of the fuse group trial <paramref name="index"/> is in (1: it trains alone).</summary>
+    public int FuseGroupSize(int index) => _groupOf is null ? 1 : _groupSize![_groupOf[index]];
 
     public int CountOf(TrialState state) => _counts[(int)state];
 
@@ -168,7 +217,8 @@ public sealed class TrialBook
     /// free slots), then up to <paramref name="prefetchPerSilo"/> more onto each full silo, where they wait for
     /// its next free slot. A trial prefetched onto a silo with a free slot would start at once, so none is
     /// prefetched while the sweep's cap (<paramref name="maxConcurrent"/>) is below the cluster's slots.
-    /// Cost: O(silos) per dispatched trial.
+    /// A trial of a fuse group goes with every queued member of its group, as one <see cref="DispatchUnit"/>: one slot,
+    /// one prefetch, one unit of the cap. Cost: O(silos + group size) per dispatched unit.
     /// </summary>
     public List<Dispatched> Dispatch(IReadOnlyList<SiloSlots> silos, int maxConcurrent, int prefetchPerSilo, DateTimeOffset now)
     {
@@ -177,8 +227,8 @@ public sealed class TrialBook
         if (usable.Count == 0) return sent;
         int cap = maxConcurrent > 0 ? maxConcurrent : int.MaxValue;
         int prefetch = cap < usable.Sum(s => s.Slots) ? 0 : prefetchPerSilo;
-        var busy = usable.ToDictionary(s => s.Name, s => OnSilo(s.Name)?.Count ?? 0, StringComparer.Ordinal);
-        int onOthers = _running.Count - busy.Values.Sum();
+        var busy = usable.ToDictionary(s => s.Name, s => OnSilo(s.Name)?.Units.Count ?? 0, StringComparer.Ordinal);
+        int onOthers = _runningUnits - busy.Values.Sum();
         int training = usable.Sum(s => Math.Min(busy[s.Name], s.Slots)) + onOthers;
         while (PeekQueued() is int index)
         {
@@ -197,11 +247,15 @@ public sealed class TrialBook
             }
             else training++;
             if (silo is null) break;
+            var unit = new DispatchUnit(QueuedMembers(index));
             TakeQueued(index);
             busy[silo.Value.Name]++;
-            var trial = new RunningTrial(index, _nextToken++, silo.Value.Name, waits, now);
-            Start(trial);
-            sent.Add(new Dispatched(index, _specs[index], trial.Silo, trial.Token, waits));
+            foreach (int member in unit.Members)
+            {
+                var trial = new RunningTrial(member, _nextToken++, silo.Value.Name, waits, now, unit);
+                Start(trial);
+                sent.Add(new Dispatched(member, _specs[member], trial.Silo, trial.Token, waits, unit));
+            }
         }
         return sent;
     }
@@ -345,12 +399,14 @@ public sealed class TrialBook
     /// <summary>Trials on <paramref name="silo"/> that said they train and wait only for an outcome to land take its free slots.</summary>
     public void PromoteWaiting(string silo, int slots)
     {
-        if (OnSilo(silo) is not { } trials) return;
-        int training = trials.Count(i => !_running[i].WaitingForSlot);
-        foreach (var trial in trials.Select(i => _running[i]).Where(t => t.WaitingForSlot && t.Status?.State == TrialState.Running).OrderBy(t => t.LastReportAt).ToList())
+        if (OnSilo(silo) is not { } onSilo) return;
+        var trials = onSilo.Trials.Select(i => _running[i]).ToList();
+        int training = trials.Where(t => !t.WaitingForSlot).Select(t => t.Unit).Distinct().Count();
+        // A unit that said it trains waits as a whole and takes one slot as a whole.
+        foreach (var unit in trials.Where(t => t.WaitingForSlot && t.Status?.State == TrialState.Running).OrderBy(t => t.LastReportAt).Select(t => t.Unit).Distinct().ToList())
         {
             if (training >= slots) break;
-            trial.WaitingForSlot = false;
+            foreach (var trial in trials.Where(t => t.Unit == unit)) trial.WaitingForSlot = false;
             training++;
         }
     }
@@ -358,7 +414,7 @@ public sealed class TrialBook
     /// <summary>Re-queues every running trial on a silo that left the cluster: O(trials on that silo).</summary>
     public List<int> SiloLost(string silo)
     {
-        var lost = OnSilo(silo)?.ToList() ?? [];
+        var lost = OnSilo(silo)?.Trials.ToList() ?? [];
         foreach (int index in lost) Requeue(index);
         return lost;
     }
@@ -372,7 +428,7 @@ public sealed class TrialBook
     }
 
     /// <summary>Names of the silos that have running trials (for the watchdog's membership check).</summary>
-    public IEnumerable<string> SilosWithTrials => _onSilo.Where(p => p.Value.Count > 0).Select(p => p.Key);
+    public IEnumerable<string> SilosWithTrials => _onSilo.Where(p => p.Value.Trials.Count > 0).Select(p => p.Key);
 
     // ---- internals ----
 
@@ -404,16 +460,29 @@ public sealed class TrialBook
     /// <summary>When the training run counted last began (for the record), or null.</summary>
     public DateTimeOffset? LastStart(int index) => _lastStart[index] == 0 ? null : new DateTimeOffset(_lastStart[index], TimeSpan.Zero);
 
+    /// <summary>Units on <paramref name="silo"/> other than <paramref name="except"/>'s that train (a member said so): O(trials on the silo).</summary>
     int TrainingOn(string silo, RunningTrial except) =>
-        OnSilo(silo)?.Count(i => i != except.Index && !_running[i].WaitingForSlot) ?? 0;
+        OnSilo(silo)?.Trials.Select(i => _running[i]).Where(t => t.Unit != except.Unit && !t.WaitingForSlot).Select(t => t.Unit).Distinct().Count() ?? 0;
 
-    HashSet<int>? OnSilo(string silo) => _onSilo.GetValueOrDefault(silo);
+    SiloTrials? OnSilo(string silo) => _onSilo.GetValueOrDefault(silo);
+
+    /// <summary>The queued members of <paramref name="index"/>'s fuse group, in plan order (just it, when it trains alone).</summary>
+    int[] QueuedMembers(int index)
+    {
+        if (_groupOf is null || _groupSize![_groupOf[index]] == 1) return [index];
+        int first = _groupOf[index];
+        var members = new List<int>(_groupSize[first]);
+        for (int i = first; i < first + _groupSize[first]; i++)
+            if (_state[i] == TrialState.Queued) members.Add(i);
+        return [.. members];
+    }
 
     void Start(RunningTrial trial)
     {
         Move(trial.Index, TrialState.Running);
         _running[trial.Index] = trial;
         _givenUp.Remove(trial.Index);
+        if (trial.Unit.Running++ == 0) _runningUnits++;
         AddToSilo(trial);
     }
 
@@ -432,20 +501,41 @@ public sealed class TrialBook
     {
         var trial = _running[index];
         _running.Remove(index);
-        _onSilo[trial.Silo].Remove(index);
+        if (--trial.Unit.Running == 0) _runningUnits--;
+        _onSilo[trial.Silo].Remove(trial);
     }
 
     void MoveSilo(RunningTrial trial, string silo)
     {
-        _onSilo[trial.Silo].Remove(trial.Index);
+        _onSilo[trial.Silo].Remove(trial);
         trial.Silo = silo;
         AddToSilo(trial);
     }
 
     void AddToSilo(RunningTrial trial)
     {
-        if (!_onSilo.TryGetValue(trial.Silo, out var set)) _onSilo[trial.Silo] = set = [];
-        set.Add(trial.Index);
+        if (!_onSilo.TryGetValue(trial.Silo, out var onSilo)) _onSilo[trial.Silo] = onSilo = new SiloTrials();
+        onSilo.Add(trial);
+    }
+
+    /// <summary>The running trials on one silo, and the units they belong to (one slot each, however many members are there).</summary>
+    sealed class SiloTrials
+    {
+        public HashSet<int> Trials { get; } = [];
+
+        public Dictionary<DispatchUnit, int> Units { get; } = [];
+
+        public void Add(RunningTrial trial)
+        {
+            if (!Trials.Add(trial.Index)) return;
+            Units[trial.Unit] = Units.GetValueOrDefault(trial.Unit) + 1;
+        }
+
+        public void Remove(RunningTrial trial)
+        {
+            if (!Trials.Remove(trial.Index)) return;
+            if (--Units[trial.Unit] == 0) Units.Remove(trial.Unit);
+        }
     }
 
     int? PeekQueued()
@@ -474,9 +564,12 @@ public sealed class TrialBook
 }
 
 /// <summary>A dispatched trial: where it runs, which dispatch it is, and what it last said.</summary>
-public sealed class RunningTrial(int index, int token, string silo, bool WaitingForSlot, DateTimeOffset dispatchedAt)
+public sealed class RunningTrial(int index, int token, string silo, bool WaitingForSlot, DateTimeOffset dispatchedAt, DispatchUnit unit)
 {
     public int Index { get; } = index;
+
+    /// <summary>The dispatch it went out with: alone, or with the other seeds of its fuse group.</summary>
+    public DispatchUnit Unit { get; } = unit;
 
     /// <summary>Unique per dispatch within one coordinator activation; the trial's reports carry it as their attempt.</summary>
     public int Token { get; } = token;

@@ -12,4 +12,12 @@ namespace OrleansConfusion.Grains;
 public interface ITrialTrainer
 {
     TrialResult Train(TrialSpec spec, TrialTrainingContext context);
+
+    /// <summary>
+    /// Trains the seeds of one configuration (a fuse group, see <see cref="SweepPlanner.FuseGroups"/>) in one slot, each
+    /// through its own context; results in the order of <paramref name="seeds"/>. This default trains them one after
+    /// another, which is what a trainer without a batched model (a test's fake, the bench's no-op) can do.
+    /// </summary>
+    IReadOnlyList<TrialResult> TrainFused(IReadOnlyList<TrialSpec> seeds, IReadOnlyList<TrialTrainingContext> contexts) =>
+        [.. seeds.Select((seed, i) => Train(seed, contexts[i]))];
 }

@@ -17,8 +17,24 @@ public sealed class FakeTrainer(TorchTrialTrainer real, ILocalSiloDetails silo) 
         var behavior = TrainingTracker.BehaviorFor(spec.SweepId) ?? new FakeBehavior(0, TimeSpan.Zero);
         if (behavior.Real) return real.Train(spec, context);
         var tracker = TrainingTracker.For(spec.SweepId);
-        tracker.ResumeThrough[(spec.TrialId, context.Attempt)] = context.DeliveredThroughStep();
         using var _ = tracker.Enter(silo.Name);
+        return Fake(spec, context, behavior, tracker);
+    }
+
+    /// <summary>A fused group holds one slot (one <see cref="SweepTracker.Enter"/>) and trains its seeds one after another.</summary>
+    public IReadOnlyList<TrialResult> TrainFused(IReadOnlyList<TrialSpec> seeds, IReadOnlyList<TrialTrainingContext> contexts)
+    {
+        var behavior = TrainingTracker.BehaviorFor(seeds[0].SweepId) ?? new FakeBehavior(0, TimeSpan.Zero);
+        if (behavior.Real) return real.TrainFused(seeds, contexts);
+        var tracker = TrainingTracker.For(seeds[0].SweepId);
+        tracker.FusedGroups.Add([.. seeds.Select(s => s.TrialId)]);
+        using var _ = tracker.Enter(silo.Name);
+        return [.. seeds.Select((seed, i) => Fake(seed, contexts[i], behavior, tracker))];
+    }
+
+    static TrialResult Fake(TrialSpec spec, TrialTrainingContext context, FakeBehavior behavior, SweepTracker tracker)
+    {
+        tracker.ResumeThrough[(spec.TrialId, context.Attempt)] = context.DeliveredThroughStep();
         long total = Math.Max(0, (behavior.Measurements - 1) * 10L);
         for (int i = 0; i < behavior.Measurements; i++)
         {

@@ -17,6 +17,9 @@ public sealed class SweepTracker
 
     public int Started;
 
+    /// <summary>The trial ids of each fused group the fake trained (one slot for all of them).</summary>
+    public ConcurrentBag<string[]> FusedGroups { get; } = [];
+
     /// <summary>Each attempt's <see cref="TrialTrainingContext.DeliveredThroughStep"/> at its start, by (trial id, attempt).</summary>
     public ConcurrentDictionary<(string Trial, int Attempt), long> ResumeThrough { get; } = new();
 

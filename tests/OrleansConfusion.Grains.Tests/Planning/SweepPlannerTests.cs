@@ -12,6 +12,35 @@ public sealed class SweepPlannerTests
     };
 
     [Fact]
+    public void A_grid_points_seeds_are_one_fuse_group_for_mlps_and_none_when_fusion_is_off()
+    {
+        var grid = new GridSpec { Architectures = ["mlp", "cnn"], Widths = [16], Depths = [2] };
+        var images = new DatasetSpec { Name = "fashion-mnist" };
+        var plan = SweepPlanner.Plan(Spec(grid, seeds: [0, 1, 2]) with { Dataset = images });
+        Assert.True(plan.IsValid, string.Join("; ", plan.Errors));
+        Assert.Empty(plan.Rejected);
+        // mlp's three seeds fuse (default on); the cnn's train alone: the engine fuses only MLPs.
+        Assert.Equal([0, 0, 0, 3, 4, 5], plan.FuseGroups);
+        Assert.All(plan.Trials.Take(3), t => Assert.Equal("mlp", t.Model.Architecture));
+
+        var off = SweepPlanner.Plan(Spec(grid, seeds: [0, 1, 2]) with { Dataset = images, FuseSeeds = false });
+        Assert.Equal([0, 1, 2, 3, 4, 5], off.FuseGroups);
+        // Fusion changes where seeds train, never which trials there are.
+        Assert.Equal(plan.Trials.Select(t => t.TrialId), off.Trials.Select(t => t.TrialId));
+        Assert.Equal([0, 0, 0, 3, 4, 5], SweepPlanner.Plan(Spec(grid, seeds: [0, 1, 2]) with { Dataset = images, FuseSeeds = true }).FuseGroups);
+    }
+
+    [Fact]
+    public void Each_mlp_grid_point_is_its_own_fuse_group()
+    {
+        var plan = SweepPlanner.Plan(Spec());
+        var groups = plan.FuseGroups.Select((g, i) => (g, i)).GroupBy(p => p.g).ToList();
+        Assert.Equal(12, groups.Count);
+        Assert.All(groups, g => Assert.Single(g.Select(p => plan.Trials[p.i].Model).Distinct()));
+        Assert.All(groups, g => Assert.Equal([0L, 1L], g.Select(p => plan.Trials[p.i].Seed)));
+    }
+
+    [Fact]
     public void Plan_is_the_cartesian_product_times_seeds()
     {
         var plan = SweepPlanner.Plan(Spec());

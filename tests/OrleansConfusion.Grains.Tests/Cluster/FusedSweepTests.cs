@@ -1,0 +1,97 @@
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Grains.Tests;
+
+/// <summary>
+/// Seed fusion through the cluster: a configuration's seeds go to one grain and one slot, and everything the
+/// coordinator and the output see stays per trial.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class FusedSweepTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_configurations_seeds_train_as_one_group_in_one_slot_and_every_seed_keeps_its_rows()
+    {
+        string name = Specs.UniqueName("fused");
+        TrainingTracker.Register(name, new FakeBehavior(4, TimeSpan.FromMilliseconds(40)));
+        var spec = Specs.Fake(name, ClusterFixture.Output, widths: 4, seeds: 3, fuse: true);
+        var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+        var submission = await sweep.SubmitAsync(spec);
+        Assert.Equal(12, submission.Trials);
+        var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(60), "the fused sweep to complete");
+        Assert.Equal(12, status.Completed);
+
+        var tracker = TrainingTracker.For(name);
+        var plan = SweepPlanner.Plan(spec).Trials;
+        // One group per width, each of its three seeds, in plan order.
+        var groups = tracker.FusedGroups.Select(g => string.Join(",", g)).Order().ToList();
+        var expected = plan.Chunk(3).Select(c => string.Join(",", c.Select(t => t.TrialId))).Order().ToList();
+        Assert.Equal(expected, groups);
+        // A slot trains one group at a time, never more groups than the silo has slots.
+        foreach (var (silo, max) in tracker.MaxPerSilo)
+            Assert.True(max <= ClusterFixture.SlotsBySilo[silo], $"{silo} trained {max} groups at once with {ClusterFixture.SlotsBySilo[silo]} slots");
+
+        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
+        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
+        // Unchanged output: one trial row per seed with the planned ids, and each seed's own rows, once.
+        Assert.Equal(plan.Select(t => t.TrialId).Order(), DuckDb.Rows($"SELECT trial_id FROM read_parquet('{trials}') ORDER BY trial_id").Select(r => r[0]));
+        Assert.Equal(12 * 4, DuckDb.Scalar<long>($"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
+        Assert.Equal(12 * 4, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));
+        Assert.Equal(0, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE attempt <> 1"));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_fused_sweep_cancels_its_groups()
+    {
+        string name = Specs.UniqueName("fusedcancel");
+        TrainingTracker.Register(name, new FakeBehavior(200, TimeSpan.FromMilliseconds(50)));
+        var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+        await sweep.SubmitAsync(Specs.Fake(name, ClusterFixture.Output, widths: 3, seeds: 2, fuse: true));
+        await Poll.UntilAsync(sweep, s => s.ActiveTrials.Any(t => t.Step > 0), TimeSpan.FromSeconds(30), "a fused trial to train");
+
+        await sweep.CancelAsync();
+        var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Cancelled, TimeSpan.FromSeconds(30), "the fused sweep to be cancelled");
+        Assert.Equal(6, status.Cancelled + status.Completed);
+        Assert.True(status.Cancelled > 0);
+    }
+
+    [Fact]
+    public async Task Fused_and_unfused_real_sweeps_write_the_same_rows()
+    {
+        var results = new Dictionary<bool, string>();
+        foreach (bool fuse in new[] { true, false })
+        {
+            string name = Specs.UniqueName(fuse ? "realfused" : "realalone");
+            TrainingTracker.Register(name, new FakeBehavior(0, TimeSpan.Zero) { Real = true });
+            var spec = new SweepSpec
+            {
+                Name = name,
+                OutputDirectory = ClusterFixture.Output,
+                FuseSeeds = fuse,
+                Dataset = new DatasetSpec { Name = "sphere", SphereDimension = 8, SphereTrainSamples = 256, SphereTestSamples = 64, SphereClasses = 4 },
+                Grid = new GridSpec { Architectures = ["mlp"], Widths = [16], Depths = [2], Inits = ["he_normal"] },
+                Seeds = [0, 1, 2],
+                Training = new TrainingSpec { LearningRate = 0.1, BatchSize = 32, Epochs = 2 },
+                Measurement = new MeasurementSpec { PaperPairs = 4, PaperBatch = 16, PerSampleM = 8, EvalSubset = 64, HistogramBins = 10 },
+            };
+            var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
+            var submission = await sweep.SubmitAsync(spec);
+            var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(180), "the real sweep to complete");
+            Assert.Equal(3, status.Completed);
+            results[fuse] = submission.OutputDirectory;
+        }
+
+        // Trial ids do not depend on the sweep's name, so the two sweeps' rows pair up by (trial_id, step).
+        string[] columns = ["train_loss", "test_loss", "train_accuracy", "sgd_loss", "paper_mean_cosine", "paper_min_cosine", "per_sample_mean_cosine", "eta", "grad_norm_max"];
+        string fused = Path.Combine(results[true], "metrics.parquet"), alone = Path.Combine(results[false], "metrics.parquet");
+        Assert.Equal(3 * 3, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{fused}') f JOIN read_parquet('{alone}') a USING (trial_id, step)"));
+        foreach (string c in columns)
+        {
+            double diff = DuckDb.Scalar<double>(
+                $"SELECT coalesce(max(abs(f.{c} - a.{c}) / greatest(abs(a.{c}), 1e-12)), 0) FROM read_parquet('{fused}') f JOIN read_parquet('{alone}') a USING (trial_id, step) WHERE isfinite(a.{c})");
+            Assert.True(diff <= 1e-4, $"{c}: fused and unfused rows differ by {diff:G3} (relative)");
+        }
+        string t1 = Path.Combine(results[true], "trials.parquet"), t2 = Path.Combine(results[false], "trials.parquet");
+        Assert.Equal(3, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{t1}') f JOIN read_parquet('{t2}') a USING (trial_id) WHERE f.status = a.status AND f.parameter_count = a.parameter_count"));
+    }
+}
