@@ -2,6 +2,9 @@ using System.Diagnostics;
 using OrleansConfusion.Engine.Configuration;
 using OrleansConfusion.Engine.Data;
 using OrleansConfusion.Engine.Training;
+using OrleansConfusion.Cli.Hosting;
+using OrleansConfusion.Cli.Spec;
+using OrleansConfusion.Grains;
 
 namespace OrleansConfusion.Bench;
 
@@ -50,7 +53,36 @@ internal static class FusionBenchmarks
             report($"fusion_speedup_mlp_w{width}_s{Seeds}", Median(alone) / Median(fused));
         }
         report("fusion_max_rel_diff", worst);
-        // fusion_quick_sweep_speedup needs the coordinator to dispatch fused groups, which is not built yet.
+    }
+
+    /// <summary>
+    /// <c>fusion_quick_sweep_speedup</c>: examples/quick.yaml end to end on the silo `confusion run` embeds (one CPU slot,
+    /// the real trainer), submit to final files, with <c>fuse_seeds: false</c> ÷ with fusion (the default): 6 trials one
+    /// after another against 3 fused groups. One of each first (first-use costs), then alternating, ratio of the medians.
+    /// </summary>
+    public static async Task RunQuickSweepAsync(Action<string, double> report, string repoRoot, bool quick)
+    {
+        var load = new SweepSpecLoader(new GrainsSpecPlanner()).Load(Path.Combine(repoRoot, "examples", "quick.yaml"));
+        if (!load.IsValid) throw new InvalidOperationException("examples/quick.yaml is invalid: " + string.Join("; ", load.Errors));
+        var spec = load.Spec!;
+        int repeats = quick ? 1 : 5;
+        var walls = new Dictionary<bool, List<double>> { [true] = [], [false] = [] };
+        await using var session = await new EmbeddedClusterFactory().StartAsync(CancellationToken.None);
+        await ClusterBenchmarks.InTempFolderAsync(async output =>
+        {
+            for (int r = -1; r < repeats; r++)
+            {
+                foreach (bool fuse in new[] { false, true })
+                {
+                    var run = spec with { Name = $"bench-fusion-quick-{(fuse ? "fused" : "alone")}-{r + 1}", OutputDirectory = output, FuseSeeds = fuse };
+                    var (submitted, done) = (await ClusterBenchmarks.RunSweepsAsync(session.Client, [run]))[0];
+                    if (r >= 0) walls[fuse].Add((done - submitted).TotalSeconds);
+                }
+            }
+            return 0;
+        });
+        Console.WriteLine($"# quick.yaml end to end: unfused {Median(walls[false]):0.00} s, fused {Median(walls[true]):0.00} s (medians of {repeats})");
+        report("fusion_quick_sweep_speedup", Median(walls[false]) / Median(walls[true]));
     }
 
     static TrialConfig QuickYaml(int width, int seed) => new()

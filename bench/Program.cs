@@ -39,7 +39,11 @@ Console.WriteLine($"# cores: {Environment.ProcessorCount}, torch threads: {Torch
 // The cluster first: its quick.yaml child process then runs while this one is idle.
 if (only is null or "cluster") await ClusterBenchmarks.RunAsync(Report, quick, RunQuickSweepsProcessAsync);
 if (only is null or "engine") EngineBenchmarks.Run(Report, quick);
-if (only == "fusion") FusionBenchmarks.Run(Report, quick);
+if (only == "fusion")
+{
+    FusionBenchmarks.Run(Report, quick);
+    await FusionBenchmarks.RunQuickSweepAsync(Report, RepoRoot(), quick);
+}
 
 return 0;
 

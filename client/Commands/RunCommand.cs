@@ -27,6 +27,7 @@ public sealed class RunCommand : BaseCommand
     readonly Argument<string> _spec = SpecOverrides.SpecArgument();
     readonly Option<string?> _out = new("--out", "-o") { Description = "Root output directory (overrides output_dir); results go to DIR/<sweep>/" };
     readonly Option<int?> _maxConcurrent = SpecOverrides.MaxConcurrentOption();
+    readonly Option<bool?> _fuseSeeds = SpecOverrides.FuseSeedsOption();
     readonly Option<bool> _json = new("--json") { Description = "Print the outcome as JSON on stdout instead of progress and tables" };
 
     public RunCommand(SweepSpecLoader loader, IEmbeddedClusterFactory clusters, SweepFollower follower, CliOutput output)
@@ -37,6 +38,7 @@ public sealed class RunCommand : BaseCommand
         Add(_spec);
         Add(_out);
         Add(_maxConcurrent);
+        Add(_fuseSeeds);
         Add(_json);
     }
 
@@ -45,7 +47,7 @@ public sealed class RunCommand : BaseCommand
         bool json = parseResult.GetValue(_json);
         var loaded = _loader.Load(parseResult.GetRequiredValue(_spec));
         if (!loaded.IsValid) return SpecErrorReport.Fail(_output, loaded, json);
-        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent), local: true);
+        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent), parseResult.GetValue(_fuseSeeds), local: true);
         SpecErrorReport.PrintRejected(_output, loaded);
         _output.Info($"sweep {spec.Name}: {loaded.Trials} trial(s); output {Path.Combine(spec.OutputDirectory, spec.Name)}");
 

@@ -22,18 +22,24 @@ internal static class SpecOverrides
         return option;
     }
 
+    public static Option<bool?> FuseSeedsOption() => new("--fuse-seeds")
+    {
+        Description = "true or false: train a configuration's seeds as one fused model (overrides fuse_seeds; default: fused where the architecture allows, MLPs)",
+    };
+
     /// <param name="local">
     /// True for `run`, whose embedded silo shares this machine: the output root is made absolute here. False for
     /// `submit`: the path goes to the silos as written, and they resolve it inside their own output base
     /// (a path made absolute on the client names a folder on the wrong machine).
     /// </param>
-    public static SweepSpec Apply(SweepSpec spec, string? outputDirectory, int? maxConcurrent, bool local)
+    public static SweepSpec Apply(SweepSpec spec, string? outputDirectory, int? maxConcurrent, bool? fuseSeeds, bool local)
     {
         string root = outputDirectory ?? spec.OutputDirectory;
         return spec with
         {
             OutputDirectory = local ? Path.GetFullPath(root) : root,
             MaxConcurrentTrials = maxConcurrent ?? spec.MaxConcurrentTrials,
+            FuseSeeds = fuseSeeds ?? spec.FuseSeeds,
         };
     }
 }

@@ -15,6 +15,7 @@ public sealed class SubmitCommand : ClusterCommand
     readonly Argument<string> _spec = SpecOverrides.SpecArgument();
     readonly Option<string?> _out = new("--out", "-o") { Description = "Root output directory as the silos see it (overrides output_dir)" };
     readonly Option<int?> _maxConcurrent = SpecOverrides.MaxConcurrentOption();
+    readonly Option<bool?> _fuseSeeds = SpecOverrides.FuseSeedsOption();
     readonly Option<bool> _json = new("--json") { Description = "Print the submission as JSON" };
 
     public SubmitCommand(SweepSpecLoader loader, IClusterConnector connector, CliOutput output)
@@ -25,6 +26,7 @@ public sealed class SubmitCommand : ClusterCommand
         Add(_spec);
         Add(_out);
         Add(_maxConcurrent);
+        Add(_fuseSeeds);
         Add(_json);
     }
 
@@ -39,7 +41,7 @@ public sealed class SubmitCommand : ClusterCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, IClusterClient client, object? prepared, CancellationToken cancellationToken)
     {
         var loaded = (SpecLoadResult)prepared!;
-        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent), local: false);
+        var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent), parseResult.GetValue(_fuseSeeds), local: false);
         SpecErrorReport.PrintRejected(Output, loaded);
         SweepSubmission submission;
         try

@@ -85,7 +85,7 @@ public sealed partial class SweepSpecLoader(ISpecPlanner planner)
 
     static SweepSpec? Read(SpecReader r, YamlNode root, string defaultName, string specDirectory)
     {
-        var f = r.Fields(root, "", "name", "dataset", "grid", "seeds", "training", "measurement", "max_concurrent_trials", "output_dir");
+        var f = r.Fields(root, "", "name", "dataset", "grid", "seeds", "training", "measurement", "max_concurrent_trials", "output_dir", "fuse_seeds");
         if (f is null) return null;
         var spec = new SweepSpec { Name = defaultName };
 
@@ -108,6 +108,8 @@ public sealed partial class SweepSpecLoader(ISpecPlanner planner)
             spec = spec with { MaxConcurrentTrials = concurrent };
         if (f.TryGetValue("output_dir", out var o) && r.String(o, "output_dir") is { } output)
             spec = spec with { OutputDirectory = output };
+        if (f.TryGetValue("fuse_seeds", out var fuse) && r.Bool(fuse, "fuse_seeds") is { } fuseSeeds)
+            spec = spec with { FuseSeeds = fuseSeeds };
         return spec;
     }
 }

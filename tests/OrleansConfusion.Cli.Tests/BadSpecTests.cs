@@ -33,6 +33,7 @@ public sealed class BadSpecTests
         { "sphere block on image data", Specs.TinyWith("name: sphere", "name: fashion-mnist"), "dataset.sphere: only used with dataset name 'sphere'", "4:11" },
         { "wrn depth not 6n+4 only", Specs.TinyWith("  name: sphere\n  sphere: {dimension: 8, train_samples: 64, test_samples: 32, classes: 3}", "  name: fashion-mnist\n  train_subset: 64")
             .Replace("architecture: mlp", "architecture: wrn").Replace("depth: 1", "depth: 12"), "6n+4", null },
+        { "fuse_seeds not a bool", Specs.TinyWith("seeds: [0]", "seeds: [0]\nfuse_seeds: sometimes"), "fuse_seeds: expected true or false", "11:13" },
         { "empty file", "", "the spec is empty", null },
     };
 
@@ -103,6 +104,19 @@ public sealed class BadSpecTests
         var cli = new CliHarness();
         Assert.Equal(ExitCodes.BadInput, await cli.InvokeAsync("run", temp.Path));
         Assert.Contains("is a directory, not a spec file (it holds no .yaml or .yml file)", cli.Stderr);
+    }
+
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("fuse_seeds: false\n", false)]
+    [InlineData("fuse_seeds: true\n", true)]
+    public void Fuse_seeds_is_read_and_unset_means_the_default(string line, bool? expected)
+    {
+        using var temp = new TempDirectory();
+        string spec = temp.Write("fuse.yaml", Specs.Tiny + "\n" + line);
+        var result = new Spec.SweepSpecLoader(new Spec.GrainsSpecPlanner()).Load(spec);
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        Assert.Equal(expected, result.Spec!.FuseSeeds);
     }
 
     [Fact]

@@ -29,7 +29,9 @@ public static class OrleansConfusionSiloBuilderExtensions
         scheduling.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrialSchedulingOptions>, TrialSchedulingOptionsValidator>());
         services.AddOptions<ParquetSinkOptions>().BindConfiguration(ParquetSinkOptions.SectionName);
-        services.AddOptions<TorchRuntimeOptions>().BindConfiguration(TorchRuntimeOptions.SectionName);
+        services.AddOptions<TorchRuntimeOptions>().BindConfiguration(TorchRuntimeOptions.SectionName)
+            .Validate(o => o.CpuFusionMaxWidth >= 0, $"{TorchRuntimeOptions.SectionName}:CpuFusionMaxWidth must be >= 0 (0: never batch fused seeds on CPU)")
+            .ValidateOnStart();
 
         // The slot count is advertised in silo metadata, which is fixed when the silo is built; so the
         // capacity is decided here from the same configuration the options above bind.

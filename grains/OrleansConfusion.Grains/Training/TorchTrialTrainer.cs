@@ -19,14 +19,25 @@ public sealed class TorchTrialTrainer(DatasetCache datasets, IOptions<TorchRunti
         return TrialRunner.Run(config, lease.Data, ToRunContext(context));
     }
 
-    /// <summary>The engine's <see cref="FusedTrialRunner"/>: one batched model for the group's seeds, rows and results per seed.</summary>
+    /// <summary>
+    /// The engine's <see cref="FusedTrialRunner"/>: one batched model for the group's seeds, rows and results per seed.
+    /// On CPU, past <see cref="TorchRuntimeOptions.CpuFusionMaxWidth"/>, the seeds train one after another instead,
+    /// where batching was measured slower; the rows are the same either way (the fused runner matches the unfused one).
+    /// </summary>
     public IReadOnlyList<TrialResult> TrainFused(IReadOnlyList<TrialSpec> seeds, IReadOnlyList<TrialTrainingContext> contexts)
     {
         var configs = seeds.Select(TrialConfigMapper.ToConfig).ToList();
-        ApplyThreads(torchOptions.Value.Threads);
+        var options = torchOptions.Value;
+        ApplyThreads(options.Threads);
         using var lease = datasets.Acquire(configs[0].Dataset);
-        return FusedTrialRunner.Run(configs, lease.Data, [.. contexts.Select(ToRunContext)]);
+        if (BatchesOn(contexts[0].Device, configs[0].Model.Width, options))
+            return FusedTrialRunner.Run(configs, lease.Data, [.. contexts.Select(ToRunContext)]);
+        return [.. configs.Select((config, i) => TrialRunner.Run(config, lease.Data, ToRunContext(contexts[i])))];
     }
+
+    /// <summary>Whether a fuse group of this width trains as one batched model on <paramref name="device"/> ("cpu" or "cuda").</summary>
+    public static bool BatchesOn(string device, int width, TorchRuntimeOptions options) =>
+        device == "cuda" || width <= options.CpuFusionMaxWidth;
 
     static TrialRunContext ToRunContext(TrialTrainingContext context) => new()
     {

@@ -69,7 +69,8 @@ public sealed class FusedSweepTests(ClusterFixture fixture)
                 OutputDirectory = ClusterFixture.Output,
                 FuseSeeds = fuse,
                 Dataset = new DatasetSpec { Name = "sphere", SphereDimension = 8, SphereTrainSamples = 256, SphereTestSamples = 64, SphereClasses = 4 },
-                Grid = new GridSpec { Architectures = ["mlp"], Widths = [16], Depths = [2], Inits = ["he_normal"] },
+                // Width 16 trains batched; 256 is past CpuFusionMaxWidth (128), so its group trains seed after seed on CPU.
+                Grid = new GridSpec { Architectures = ["mlp"], Widths = [16, 256], Depths = [2], Inits = ["he_normal"] },
                 Seeds = [0, 1, 2],
                 Training = new TrainingSpec { LearningRate = 0.1, BatchSize = 32, Epochs = 2 },
                 Measurement = new MeasurementSpec { PaperPairs = 4, PaperBatch = 16, PerSampleM = 8, EvalSubset = 64, HistogramBins = 10 },
@@ -77,14 +78,14 @@ public sealed class FusedSweepTests(ClusterFixture fixture)
             var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
             var submission = await sweep.SubmitAsync(spec);
             var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(180), "the real sweep to complete");
-            Assert.Equal(3, status.Completed);
+            Assert.Equal(6, status.Completed);
             results[fuse] = submission.OutputDirectory;
         }
 
         // Trial ids do not depend on the sweep's name, so the two sweeps' rows pair up by (trial_id, step).
         string[] columns = ["train_loss", "test_loss", "train_accuracy", "sgd_loss", "paper_mean_cosine", "paper_min_cosine", "per_sample_mean_cosine", "eta", "grad_norm_max"];
         string fused = Path.Combine(results[true], "metrics.parquet"), alone = Path.Combine(results[false], "metrics.parquet");
-        Assert.Equal(3 * 3, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{fused}') f JOIN read_parquet('{alone}') a USING (trial_id, step)"));
+        Assert.Equal(6 * 3, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{fused}') f JOIN read_parquet('{alone}') a USING (trial_id, step)"));
         foreach (string c in columns)
         {
             double diff = DuckDb.Scalar<double>(
@@ -92,6 +93,14 @@ public sealed class FusedSweepTests(ClusterFixture fixture)
             Assert.True(diff <= 1e-4, $"{c}: fused and unfused rows differ by {diff:G3} (relative)");
         }
         string t1 = Path.Combine(results[true], "trials.parquet"), t2 = Path.Combine(results[false], "trials.parquet");
-        Assert.Equal(3, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{t1}') f JOIN read_parquet('{t2}') a USING (trial_id) WHERE f.status = a.status AND f.parameter_count = a.parameter_count"));
+        Assert.Equal(6, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{t1}') f JOIN read_parquet('{t2}') a USING (trial_id) WHERE f.status = a.status AND f.parameter_count = a.parameter_count"));
     }
+
+    [Theory]
+    [InlineData("cpu", 16, true)]
+    [InlineData("cpu", 128, true)]
+    [InlineData("cpu", 256, false)]
+    [InlineData("cuda", 4096, true)]
+    public void A_fuse_group_batches_except_wide_mlps_on_cpu(string device, int width, bool batched) =>
+        Assert.Equal(batched, TorchTrialTrainer.BatchesOn(device, width, new Engine.Configuration.TorchRuntimeOptions()));
 }
