@@ -95,7 +95,9 @@ public static class FusedTrialRunner
     private sealed class FusedGroup(
         TrialConfig[] configs, DatasetSplits data, TrialRunContext[] contexts, nn.Module<Tensor, Tensor>[] models, TrialCheckpoint?[] resumed, Stopwatch clock)
     {
-        private readonly SeedState[] _seeds = [.. configs.Select((c, i) => new SeedState(c, contexts[i], resumed[i], clock))];
+        // Each seed reports the parameter count it has unfused.
+        private readonly TrialRunState[] _seeds =
+            [.. configs.Select((c, i) => new TrialRunState(c, contexts[i], resumed[i], clock, ModelFactory.ParameterCount(models[i])))];
 
         public TrialResult[] Run()
         {
@@ -113,8 +115,6 @@ public static class FusedTrialRunner
             var momentumBuffers = new Tensor?[model.Parameters.Count];
             try
             {
-                long parameterCount = model.ParameterCountPerSeed;
-                foreach (var s in _seeds) s.ParameterCount = parameterCount;
                 int firstEpoch = resumed[0]?.CompletedEpochs ?? 0;
                 long step = resumed[0]?.Step ?? 0;
                 if (resumed[0] is null)
@@ -145,8 +145,7 @@ public static class FusedTrialRunner
                                 s.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite training loss at step {step}");
                                 continue;
                             }
-                            s.SgdLossSum += losses[i];
-                            s.SgdLossCount++;
+                            s.AddSgdLoss(losses[i]);
                             progress[i].Report(step, epoch, losses[i]);
                         }
 
@@ -165,8 +164,7 @@ public static class FusedTrialRunner
                         var s = _seeds[i];
                         if (!s.Active || s.Context.CheckpointPath is not { } checkpoint) continue;
                         model.CopyTo(i, models[i], batchNormSteps: step);
-                        new TrialCheckpoint(epoch + 1, step, s.Elapsed, s.LastMeasuredStep, s.BestLoss, s.BestAccuracy, s.StepsToTarget)
-                            .Save(checkpoint, models[i], s.Context.DeliveredThroughStep);
+                        s.Checkpoint(epoch + 1).Save(checkpoint, models[i], s.Context.DeliveredThroughStep);
                     }
                 }
                 foreach (var s in _seeds.Where(s => s.Active)) s.Finish(TrialOutcomeStatus.Completed, epochs, device);
@@ -198,98 +196,19 @@ public static class FusedTrialRunner
         }
 
         /// <summary>Measures the active seeds and reports each record; returns the seeds that diverged (non-finite loss).</summary>
-        private List<SeedState> Measure(FusedMlp model, FusedMeasurementProbe probe, long step, int epoch)
+        private List<TrialRunState> Measure(FusedMlp model, FusedMeasurementProbe probe, long step, int epoch)
         {
             var measured = _seeds.Select(s => s.Active).ToArray();
             var records = probe.Measure(model, models, measured, step, epoch);
-            var diverged = new List<SeedState>();
+            var diverged = new List<TrialRunState>();
             for (int i = 0; i < _seeds.Length; i++)
             {
                 if (records[i] is not { } r) continue;
-                if (!_seeds[i].Record(r)) diverged.Add(_seeds[i]);
+                // A fused seed's wall time is the group's so far.
+                var s = _seeds[i];
+                if (!s.Record(r with { LearningRate = s.LearningRate, WallSeconds = s.Elapsed })) diverged.Add(s);
             }
             return diverged;
         }
-    }
-
-    /// <summary>One seed's counters, what <see cref="TrialRunner"/> keeps for its one trial.</summary>
-    private sealed class SeedState
-    {
-        private readonly TrialConfig _config;
-        private readonly Stopwatch _clock;
-        private readonly double _wallOffset;
-        private readonly long? _resumedFrom;
-
-        public SeedState(TrialConfig config, TrialRunContext context, TrialCheckpoint? resumed, Stopwatch clock)
-        {
-            _config = config;
-            Context = context;
-            _clock = clock;
-            if (resumed is null) return;
-            Step = resumed.Step;
-            LastMeasuredStep = resumed.LastMeasuredStep;
-            BestLoss = resumed.BestLoss;
-            BestAccuracy = resumed.BestAccuracy;
-            StepsToTarget = resumed.StepsToTargetLoss;
-            _wallOffset = resumed.WallSeconds;
-            _resumedFrom = resumed.Step;
-        }
-
-        public TrialRunContext Context { get; }
-        public bool Active => Result is null;
-        public TrialResult? Result { get; private set; }
-        public long Step;
-        public long LastMeasuredStep = -1;
-        public double LearningRate;
-        public double SgdLossSum;
-        public int SgdLossCount;
-        public double BestLoss = double.NaN;
-        public double BestAccuracy = double.NaN;
-        public long? StepsToTarget;
-        public long ParameterCount;
-        public MeasurementRecord? Last;
-
-        /// <summary>Wall time of the group so far, plus this seed's time before a resume: a fused seed took the whole group's time.</summary>
-        public double Elapsed => _wallOffset + _clock.Elapsed.TotalSeconds;
-
-        /// <summary>As the unfused runner's Measure: false when the model has diverged (the record is kept, not reported).</summary>
-        public bool Record(MeasurementRecord measured)
-        {
-            var record = measured with
-            {
-                LearningRate = LearningRate,
-                WallSeconds = Elapsed,
-                SgdLoss = SgdLossCount > 0 ? SgdLossSum / SgdLossCount : double.NaN,
-            };
-            SgdLossSum = 0;
-            SgdLossCount = 0;
-            LastMeasuredStep = Step;
-            Last = record;
-            if (!double.IsFinite(record.TrainLoss)) return false;
-            BestLoss = double.IsNaN(BestLoss) ? record.TrainLoss : Math.Min(BestLoss, record.TrainLoss);
-            BestAccuracy = double.IsNaN(BestAccuracy) ? record.TrainAccuracy : Math.Max(BestAccuracy, record.TrainAccuracy);
-            if (StepsToTarget is null && _config.Training.TargetLoss > 0 && record.TrainLoss <= _config.Training.TargetLoss)
-                StepsToTarget = Step;
-            Context.OnMeasurement?.Invoke(record);
-            return true;
-        }
-
-        public void Finish(TrialOutcomeStatus status, int epochs, Device device, string? error = null) => Result = new TrialResult
-        {
-            Status = status,
-            Steps = Step,
-            Epochs = epochs,
-            FinalLoss = Last?.TrainLoss ?? double.NaN,
-            FinalAccuracy = Last?.TrainAccuracy ?? double.NaN,
-            FinalTestAccuracy = Last?.TestAccuracy ?? double.NaN,
-            BestLoss = BestLoss,
-            BestAccuracy = BestAccuracy,
-            StepsToTargetLoss = StepsToTarget,
-            WallSeconds = Elapsed,
-            ParameterCount = ParameterCount,
-            Device = device.ToString(),
-            Error = error,
-            ResumedFromStep = _resumedFrom,
-        };
     }
 }

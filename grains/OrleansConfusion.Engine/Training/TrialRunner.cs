@@ -21,7 +21,6 @@ public sealed class TrialRunner
     private readonly DatasetSplits _data;
     private readonly TrialRunContext _context;
     private readonly Stopwatch _clock = new();
-    private double _wallOffset;
 
     private TrialRunner(TrialConfig config, DatasetSplits data, TrialRunContext context)
     {
@@ -61,23 +60,11 @@ public sealed class TrialRunner
         var (trainX, trainY) = (probe.TrainInputs, probe.TrainLabels);
         using var optimizer = optim.SGD(model.parameters(), training.LearningRate, training.Momentum, weight_decay: training.WeightDecay);
 
-        var state = new RunState { ParameterCount = ModelFactory.ParameterCount(model) };
         var resumed = _context.CheckpointPath is { } path ? TrialCheckpoint.TryLoad(path, model, _context.DeliveredThroughStep?.Invoke()) : null;
-        int firstEpoch = 0;
-        if (resumed is not null)
-        {
-            firstEpoch = resumed.CompletedEpochs;
-            state.Step = resumed.Step;
-            state.LastMeasuredStep = resumed.LastMeasuredStep;
-            state.BestLoss = resumed.BestLoss;
-            state.BestAccuracy = resumed.BestAccuracy;
-            state.StepsToTarget = resumed.StepsToTargetLoss;
-            _wallOffset = resumed.WallSeconds;
-        }
-        else if (!Measure(model, probe, state, epoch: 0))
-        {
-            return Finish(state, TrialOutcomeStatus.Diverged, 0, device, null, "non-finite loss at initialisation");
-        }
+        var state = new TrialRunState(_config, _context, resumed, _clock, ModelFactory.ParameterCount(model));
+        int firstEpoch = resumed?.CompletedEpochs ?? 0;
+        if (resumed is null && !Measure(model, probe, state, epoch: 0))
+            return state.Finish(TrialOutcomeStatus.Diverged, 0, device, "non-finite loss at initialisation");
 
         var progress = new ProgressThrottle(_context.OnProgress, totalSteps, training.BatchSize);
         for (int epoch = firstEpoch; epoch < epochs && state.Step < totalSteps; epoch++)
@@ -89,30 +76,27 @@ public sealed class TrialRunner
             for (long b = 0; b < stepsPerEpoch && state.Step < totalSteps; b++)
             {
                 if (_context.CancellationToken.IsCancellationRequested)
-                    return Finish(state, TrialOutcomeStatus.Cancelled, epoch, device, resumed?.Step);
+                    return state.Finish(TrialOutcomeStatus.Cancelled, epoch, device);
 
                 double loss = Step(model, optimizer, trainX, trainY, order, b * training.BatchSize, training.BatchSize);
                 state.Step++;
                 if (!double.IsFinite(loss))
-                    return Finish(state, TrialOutcomeStatus.Diverged, epoch, device, resumed?.Step, $"non-finite training loss at step {state.Step}");
-                state.SgdLossSum += loss;
-                state.SgdLossCount++;
+                    return state.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite training loss at step {state.Step}");
+                state.AddSgdLoss(loss);
                 progress.Report(state.Step, epoch, loss);
 
                 bool dueByStep = _config.Measurement.EveryNSteps > 0 && state.Step % _config.Measurement.EveryNSteps == 0;
                 if (dueByStep && !Measure(model, probe, state, epoch))
-                    return Finish(state, TrialOutcomeStatus.Diverged, epoch, device, resumed?.Step, $"non-finite loss at step {state.Step}");
+                    return state.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite loss at step {state.Step}");
             }
             bool last = epoch == epochs - 1 || state.Step >= totalSteps;
             if ((_config.Measurement.EachEpoch || last) && state.LastMeasuredStep != state.Step && !Measure(model, probe, state, epoch + 1))
-                return Finish(state, TrialOutcomeStatus.Diverged, epoch + 1, device, resumed?.Step, $"non-finite loss at step {state.Step}");
+                return state.Finish(TrialOutcomeStatus.Diverged, epoch + 1, device, $"non-finite loss at step {state.Step}");
             if (_context.CheckpointPath is { } checkpoint)
-                new TrialCheckpoint(epoch + 1, state.Step, Elapsed, state.LastMeasuredStep, state.BestLoss, state.BestAccuracy, state.StepsToTarget).Save(checkpoint, model, _context.DeliveredThroughStep);
+                state.Checkpoint(epoch + 1).Save(checkpoint, model, _context.DeliveredThroughStep);
         }
-        return Finish(state, TrialOutcomeStatus.Completed, epochs, device, resumed?.Step);
+        return state.Finish(TrialOutcomeStatus.Completed, epochs, device);
     }
-
-    private double Elapsed => _wallOffset + _clock.Elapsed.TotalSeconds;
 
     private static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y, long[] order, long start, int batchSize)
     {
@@ -128,42 +112,8 @@ public sealed class TrialRunner
     }
 
     /// <summary>Runs one measurement and reports it. Returns false when the model has diverged.</summary>
-    private bool Measure(nn.Module<Tensor, Tensor> model, MeasurementProbe probe, RunState state, int epoch)
-    {
-        var record = probe.Measure(model, state.Step, epoch, state.LearningRate, Elapsed) with
-        {
-            SgdLoss = state.SgdLossCount > 0 ? state.SgdLossSum / state.SgdLossCount : double.NaN,
-        };
-        state.SgdLossSum = 0;
-        state.SgdLossCount = 0;
-        state.LastMeasuredStep = state.Step;
-        state.Last = record;
-        if (!double.IsFinite(record.TrainLoss)) return false;
-        state.BestLoss = double.IsNaN(state.BestLoss) ? record.TrainLoss : Math.Min(state.BestLoss, record.TrainLoss);
-        state.BestAccuracy = double.IsNaN(state.BestAccuracy) ? record.TrainAccuracy : Math.Max(state.BestAccuracy, record.TrainAccuracy);
-        if (state.StepsToTarget is null && _config.Training.TargetLoss > 0 && record.TrainLoss <= _config.Training.TargetLoss)
-            state.StepsToTarget = state.Step;
-        _context.OnMeasurement?.Invoke(record);
-        return true;
-    }
-
-    private TrialResult Finish(RunState state, TrialOutcomeStatus status, int epochs, Device device, long? resumedFrom, string? error = null) => new()
-    {
-        Status = status,
-        Steps = state.Step,
-        Epochs = epochs,
-        FinalLoss = state.Last?.TrainLoss ?? double.NaN,
-        FinalAccuracy = state.Last?.TrainAccuracy ?? double.NaN,
-        FinalTestAccuracy = state.Last?.TestAccuracy ?? double.NaN,
-        BestLoss = state.BestLoss,
-        BestAccuracy = state.BestAccuracy,
-        StepsToTargetLoss = state.StepsToTarget,
-        WallSeconds = Elapsed,
-        ParameterCount = state.ParameterCount,
-        Device = device.ToString(),
-        Error = error,
-        ResumedFromStep = resumedFrom,
-    };
+    private static bool Measure(nn.Module<Tensor, Tensor> model, MeasurementProbe probe, TrialRunState state, int epoch) =>
+        state.Record(probe.Measure(model, state.Step, epoch, state.LearningRate, state.Elapsed));
 
     /// <summary>Step decay: the base rate times factor^(number of decay epochs already reached).</summary>
     public static double LearningRate(TrainingConfig training, int epoch) =>
@@ -177,19 +127,5 @@ public sealed class TrialRunner
         for (int i = 0; i < n; i++) order[i] = i;
         random.Shuffle(order);
         return order;
-    }
-
-    private sealed class RunState
-    {
-        public long Step;
-        public long LastMeasuredStep = -1;
-        public double LearningRate;
-        public double SgdLossSum;
-        public int SgdLossCount;
-        public double BestLoss = double.NaN;
-        public double BestAccuracy = double.NaN;
-        public long? StepsToTarget;
-        public long ParameterCount;
-        public MeasurementRecord? Last;
     }
 }
