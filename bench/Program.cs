@@ -6,7 +6,8 @@ using OrleansConfusion.Bench;
 // Prints `name: value` lines. Usage: dotnet run -c Release --project bench [-- --quick] [--only engine|cluster|scale|fusion]
 // No --only runs engine and cluster. `--only scale` (opt-in: about half an hour on 2 cores today) is the
 // coordinator's scaling (issue #11): no-op sweeps of 1k and 100k trials and 16-row sweeps of 10k and 100k;
-// `--only scale --trials N` runs size N only, without and with rows; `--timeout-min M` bounds each sweep (20).
+// `--only scale --trials N` runs size N only, without and with rows (`--rows 0` or `--rows 16`: only that one);
+// `--timeout-min M` bounds each sweep (20).
 // `--only fusion` (opt-in, issue #15) is seed fusion: 5 seeds as 5 unfused trials against one fused group.
 // Internal: --only quick-sweeps is the child process the cluster benchmark starts for examples/quick.yaml, and
 // --only scale-run --trials N --rows R --out DIR the one the scale benchmark starts per size.
@@ -33,7 +34,8 @@ if (only == "scale-run")
     await ScaleBenchmarks.RunOneAsync(Report, trials!.Value, int.Parse(Option("--rows")!, CultureInfo.InvariantCulture), Option("--out")!, timeout);
     return 0;
 }
-if (only == "scale") return await ScaleBenchmarks.RunAsync(Report, trials, timeout, RunSelfAsync);
+if (only == "scale")
+    return await ScaleBenchmarks.RunAsync(Report, trials, Option("--rows") is { } rows ? int.Parse(rows, CultureInfo.InvariantCulture) : null, timeout, RunSelfAsync);
 Console.WriteLine($"# cores: {Environment.ProcessorCount}, torch threads: {TorchSharp.torch.get_num_threads()}, " +
     $"oneDNN ISA cap: {OrleansConfusion.Engine.Configuration.OneDnnIsaCap.Applied ?? "none"}, quick: {quick}");
 // The cluster first: its quick.yaml child process then runs while this one is idle.

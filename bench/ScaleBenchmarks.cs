@@ -44,24 +44,29 @@ internal static class ScaleBenchmarks
     /// The parent: one child per (trials, rows) run, its lines passed through, then the ratios of issue #11.
     /// With <paramref name="trials"/> only that size runs, without and with rows, and no ratio is printed.
     /// </summary>
-    public static async Task<int> RunAsync(Action<string, double> report, int? trials, TimeSpan timeout,
+    /// <param name="rows">With <paramref name="trials"/>: only the run with this many rows per trial (0 or 16), not both.</param>
+    public static async Task<int> RunAsync(Action<string, double> report, int? trials, int? rows, TimeSpan timeout,
         Func<IReadOnlyList<string>, Action<string>, TimeSpan, Task<int>> runChild)
     {
-        (int Trials, int Rows)[] runs = trials is { } n ? [(n, 0), (n, Rows)] : [(1_000, 0), (10_000, Rows), (100_000, 0), (100_000, Rows)];
+        if (rows is { } r && (trials is null || r is not (0 or Rows)))
+            throw new ArgumentException($"--rows takes 0 or {Rows}, with --trials N");
+        (int Trials, int Rows)[] runs = trials is { } n
+            ? rows is { } only ? [(n, only)] : [(n, 0), (n, Rows)]
+            : [(1_000, 0), (10_000, Rows), (100_000, 0), (100_000, Rows)];
         var values = new Dictionary<string, double>();
         int failed = 0;
-        foreach (var (size, rows) in runs)
+        foreach (var (size, perTrial) in runs)
         {
             string folder = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench");
             Directory.CreateDirectory(folder);
             long free = new DriveInfo(Path.GetFullPath(folder)).AvailableFreeSpace;
             if (free < MinFreeBytes)
             {
-                Console.WriteLine($"# scale: stopped before {Label(size, rows)}: {free / (double)(1L << 30):0.#} GB free under {folder}, at least {MinFreeBytes >> 30} GB needed");
+                Console.WriteLine($"# scale: stopped before {Label(size, perTrial)}: {free / (double)(1L << 30):0.#} GB free under {folder}, at least {MinFreeBytes >> 30} GB needed");
                 return 1;
             }
             int exit = await ClusterBenchmarks.InTempFolderAsync(output => runChild(
-                ["--only", "scale-run", "--trials", Invariant(size), "--rows", Invariant(rows), "--out", output, "--timeout-min", Invariant(timeout.TotalMinutes)],
+                ["--only", "scale-run", "--trials", Invariant(size), "--rows", Invariant(perTrial), "--out", output, "--timeout-min", Invariant(timeout.TotalMinutes)],
                 line =>
                 {
                     Console.WriteLine(line);
@@ -73,7 +78,7 @@ internal static class ScaleBenchmarks
             if (exit != 0)
             {
                 failed++;
-                Console.WriteLine($"# scale: the {Label(size, rows)} run exited with {exit}");
+                Console.WriteLine($"# scale: the {Label(size, perTrial)} run exited with {exit}");
             }
         }
         if (trials is null)

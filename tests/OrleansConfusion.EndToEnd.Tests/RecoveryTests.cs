@@ -25,17 +25,20 @@ public sealed class RecoveryTests : IDisposable
 
     public RecoveryTests() => _env = SiloProcess.FailoverSettings(_dir.Path);
 
+    /// <param name="seeds">2: each width's two seeds train as one fuse group, in one grain and one slot; the guarantees hold per seed.</param>
     [Theory]
-    [InlineData("runs")]
-    [InlineData("runs-elsewhere")]
-    public async Task Redis_and_the_coordinators_silo_killed_then_the_documented_recovery_writes_every_row_once(string resubmitTo)
+    [InlineData("runs", 1)]
+    [InlineData("runs-elsewhere", 1)]
+    [InlineData("runs", 2)]
+    public async Task Redis_and_the_coordinators_silo_killed_then_the_documented_recovery_writes_every_row_once(string resubmitTo, int seeds)
     {
-        string sweep = "e2e-recover-" + resubmitTo;
+        string sweep = "e2e-recover-" + resubmitTo + (seeds > 1 ? "-fused" : "");
+        long trialCount = Widths.Length * seeds;
         var redis = Own(await RedisServer.StartAsync());
         var silos = new List<SiloProcess>();
         for (int i = 0; i < 3; i++) silos.Add(Own(await SiloProcess.StartRedisAsync($"silo{i}", redis.Port, _dir.Path, _env)));
         string cluster = $"redis://127.0.0.1:{redis.Port}";
-        string spec = SweepSpecs.Write(_dir.Path, sweep, Widths, Steps, MeasureEvery);
+        string spec = SweepSpecs.Write(_dir.Path, sweep, Widths, Steps, MeasureEvery, seeds);
         await CliRunner.RunOkAsync(TimeSpan.FromMinutes(1), "submit", spec, "--cluster", cluster, "--out", "runs");
 
         // Mid-sweep: some trials finished, others training.
@@ -65,10 +68,10 @@ public sealed class RecoveryTests : IDisposable
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
         string trials = Path.Combine(folder, "trials.parquet"), metrics = Path.Combine(folder, "metrics.parquet");
-        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
-        Assert.Equal(Widths.Length * RowsPerTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
-        Assert.Equal(Widths.Length * RowsPerTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
-        Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM (SELECT trial_id FROM read_parquet('{metrics}') GROUP BY ALL HAVING count(*) = {RowsPerTrial} AND max(step) = {Steps})"));
+        Assert.Equal(trialCount, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
+        Assert.Equal(trialCount * RowsPerTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
+        Assert.Equal(trialCount * RowsPerTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
+        Assert.Equal(trialCount, Scalar(db, $"SELECT count(*) FROM (SELECT trial_id FROM read_parquet('{metrics}') GROUP BY ALL HAVING count(*) = {RowsPerTrial} AND max(step) = {Steps})"));
 
         // Now that the sweep's state exists again, a resubmit to yet another folder is refused: it would start over without the rows.
         var (refused, message) = await CliRunner.RunAsync(TimeSpan.FromMinutes(1), "submit", spec, "--cluster", cluster, "--out", "runs-third");

@@ -12,7 +12,8 @@ public static class SweepSpecs
     public const int BatchSize = 32;
     public const int StepsPerEpoch = TrainSamples / BatchSize;
 
-    public static string Write(string directory, string name, int[] widths, int steps = StepsPerTrial, int measureEvery = MeasureEvery)
+    /// <param name="seeds">Seeds 0 to seeds − 1; more than one makes each width a fuse group (fuse_seeds is on by default).</param>
+    public static string Write(string directory, string name, int[] widths, int steps = StepsPerTrial, int measureEvery = MeasureEvery, int seeds = 1)
     {
         var path = Path.Combine(directory, name + ".yaml");
         File.WriteAllText(path, $"""
@@ -28,7 +29,7 @@ public static class SweepSpecs
               architecture: [mlp]
               width: [{string.Join(", ", widths)}]
               depth: [2]
-            seeds: [0]
+            seeds: [{string.Join(", ", Enumerable.Range(0, seeds))}]
             training:
               lr: 0.05
               batch_size: {BatchSize}
