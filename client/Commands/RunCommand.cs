@@ -54,6 +54,7 @@ public sealed class RunCommand : BaseCommand
         await using var session = await _clusters.StartAsync(cancellationToken);
         var coordinator = session.Client.GetGrain<ISweepCoordinatorGrain>(spec.Name);
         var submission = await coordinator.SubmitAsync(spec);
+        if (submission.FuseGroups > 0) _output.Info(SpecOverrides.FusionLine(submission));
         if (submission.AlreadyFinished > 0)
             _output.Info($"{submission.AlreadyFinished} already finished, {submission.Trials - submission.AlreadyFinished} to run");
 

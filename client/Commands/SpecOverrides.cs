@@ -22,10 +22,17 @@ internal static class SpecOverrides
         return option;
     }
 
+    /// <summary>A value is required (not a bare flag), so `--fuse-seeds maybe` is reported as a bad value of this option.</summary>
     public static Option<bool?> FuseSeedsOption() => new("--fuse-seeds")
     {
-        Description = "true or false: train a configuration's seeds as one fused model (overrides fuse_seeds; default: fused where the architecture allows, MLPs)",
+        Description = "Train a configuration's seeds as one fused model (overrides fuse_seeds; default: fused where the architecture allows, MLPs)",
+        HelpName = "true|false",
+        Arity = ArgumentArity.ExactlyOne,
     };
+
+    /// <summary>What fusion does to a submitted sweep, in one line.</summary>
+    public static string FusionLine(SweepSubmission s) =>
+        $"{s.FusedTrials} of the {s.Trials} trials train as {s.FuseGroups} fuse group(s): a configuration's seeds as one model in one slot (fuse_seeds; --fuse-seeds false trains them alone)";
 
     /// <param name="local">
     /// True for `run`, whose embedded silo shares this machine: the output root is made absolute here. False for

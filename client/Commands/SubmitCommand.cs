@@ -62,6 +62,7 @@ public sealed class SubmitCommand : ClusterCommand
         }
         Output.Out.MarkupLine($"submitted [bold]{submission.SweepId.EscapeMarkup()}[/]: {submission.Trials} trial(s), " +
                               $"{submission.AlreadyFinished} already finished; output {submission.OutputDirectory.EscapeMarkup()}");
+        if (submission.FuseGroups > 0) Output.Out.WriteLine(SpecOverrides.FusionLine(submission));
         Output.Out.MarkupLine($"follow it with: confusion watch {submission.SweepId.EscapeMarkup()} --cluster {parseResult.GetValue(ClusterOptions.Cluster).EscapeMarkup()}");
         return ExitCodes.Ok;
     }

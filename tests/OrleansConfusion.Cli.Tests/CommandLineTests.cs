@@ -29,6 +29,9 @@ public sealed class CommandLineTests
     [InlineData("status")]
     [InlineData("run", "x.yaml", "--max-concurrent", "-1")]
     [InlineData("run", "x.yaml", "--max-concurrent", "lots")]
+    [InlineData("run", "x.yaml", "--fuse-seeds", "maybe")]
+    [InlineData("run", "x.yaml", "--fuse-seeds")]
+    [InlineData("submit", "x.yaml", "--fuse-seeds", "sometimes")]
     [InlineData("status", "x", "--cluster", "bogus://host")]
     [InlineData("status", "x", "--cluster", "localhost:99999")]
     public async Task Bad_command_lines_exit_2(params string[] args)

@@ -115,9 +115,12 @@ public sealed class SweepCoordinatorGrain(
         // Not awaited: the reminder only matters if this activation is lost, and nothing need wait for the
         // reminder table (milliseconds, more on a fresh silo). Each timer tick retries until it is in.
         if (S.State == SweepState.Running) _ = EnsureWatchdogAsync();
+        var (fuseGroups, fusedTrials) = plan.Fused();
         return new SweepSubmission
         {
             SweepId = SweepId,
+            FuseGroups = fuseGroups,
+            FusedTrials = fusedTrials,
             Trials = book.Count,
             AlreadyFinished = alreadyFinished,
             Rejected = S.Rejected,

@@ -20,6 +20,19 @@ public sealed record SweepPlan
     /// </summary>
     public IReadOnlyList<int> FuseGroups { get; init; } = [];
 
+    /// <summary>Fuse groups of two or more trials, and the trials in them.</summary>
+    public (int Groups, int Trials) Fused()
+    {
+        int groups = 0, trials = 0;
+        for (int i = 0; i < FuseGroups.Count; i++)
+        {
+            if (FuseGroups[i] == i) continue;
+            trials += FuseGroups[i] == i - 1 ? 2 : 1;  // a group's second trial counts its first too
+            if (FuseGroups[i] == i - 1) groups++;
+        }
+        return (groups, trials);
+    }
+
     public IReadOnlyList<RejectedTrial> Rejected { get; init; } = [];
 
     /// <summary>Spec-level errors, each naming the field ("grid.inits: unknown init 'foo'; allowed: ...").</summary>

@@ -25,6 +25,8 @@ public sealed class SweepPlannerTests
 
         var off = SweepPlanner.Plan(Spec(grid, seeds: [0, 1, 2]) with { Dataset = images, FuseSeeds = false });
         Assert.Equal([0, 1, 2, 3, 4, 5], off.FuseGroups);
+        Assert.Equal((1, 3), plan.Fused());
+        Assert.Equal((0, 0), off.Fused());
         // Fusion changes where seeds train, never which trials there are.
         Assert.Equal(plan.Trials.Select(t => t.TrialId), off.Trials.Select(t => t.TrialId));
         Assert.Equal([0, 0, 0, 3, 4, 5], SweepPlanner.Plan(Spec(grid, seeds: [0, 1, 2]) with { Dataset = images, FuseSeeds = true }).FuseGroups);
