@@ -228,7 +228,8 @@ public sealed class TrialBook
         int cap = maxConcurrent > 0 ? maxConcurrent : int.MaxValue;
         int prefetch = cap < usable.Sum(s => s.Slots) ? 0 : prefetchPerSilo;
         var busy = usable.ToDictionary(s => s.Name, s => OnSilo(s.Name)?.Units.Count ?? 0, StringComparer.Ordinal);
-        int onOthers = _runningUnits - busy.Values.Sum();
+        // A unit counts once per silo its members report from (they report one), so this cannot go below 0 but for a unit caught mid-move.
+        int onOthers = Math.Max(0, _runningUnits - busy.Values.Sum());
         int training = usable.Sum(s => Math.Min(busy[s.Name], s.Slots)) + onOthers;
         while (PeekQueued() is int index)
         {
