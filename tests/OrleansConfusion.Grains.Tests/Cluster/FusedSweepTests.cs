@@ -63,18 +63,8 @@ public sealed class FusedSweepTests(ClusterFixture fixture)
         {
             string name = Specs.UniqueName(fuse ? "realfused" : "realalone");
             TrainingTracker.Register(name, new FakeBehavior(0, TimeSpan.Zero) { Real = true });
-            var spec = new SweepSpec
-            {
-                Name = name,
-                OutputDirectory = ClusterFixture.Output,
-                FuseSeeds = fuse,
-                Dataset = new DatasetSpec { Name = "sphere", SphereDimension = 8, SphereTrainSamples = 256, SphereTestSamples = 64, SphereClasses = 4 },
-                // Width 16 trains batched; 256 is past CpuFusionMaxWidth (128), so its group trains seed after seed on CPU.
-                Grid = new GridSpec { Architectures = ["mlp"], Widths = [16, 256], Depths = [2], Inits = ["he_normal"] },
-                Seeds = [0, 1, 2],
-                Training = new TrainingSpec { LearningRate = 0.1, BatchSize = 32, Epochs = 2 },
-                Measurement = new MeasurementSpec { PaperPairs = 4, PaperBatch = 16, PerSampleM = 8, EvalSubset = 64, HistogramBins = 10 },
-            };
+            // Width 16 trains batched; 256 is past CpuFusionMaxWidth (128), so its group trains seed after seed on CPU.
+            var spec = Specs.RealSphere(name, ClusterFixture.Output, widths: [16, 256], depth: 2, seeds: [0, 1, 2]) with { FuseSeeds = fuse };
             var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
             var submission = await sweep.SubmitAsync(spec);
             var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(180), "the real sweep to complete");

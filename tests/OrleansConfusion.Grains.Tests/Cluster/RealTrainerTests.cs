@@ -10,16 +10,7 @@ public sealed class RealTrainerTests(ClusterFixture fixture)
     {
         string name = Specs.UniqueName("real");
         TrainingTracker.Register(name, new FakeBehavior(0, TimeSpan.Zero) { Real = true });
-        var spec = new SweepSpec
-        {
-            Name = name,
-            OutputDirectory = ClusterFixture.Output,
-            Dataset = new DatasetSpec { Name = "sphere", SphereDimension = 8, SphereTrainSamples = 256, SphereTestSamples = 64, SphereClasses = 4 },
-            Grid = new GridSpec { Architectures = ["mlp"], Widths = [16], Depths = [1], Inits = ["he_normal"] },
-            Seeds = [0, 1],
-            Training = new TrainingSpec { LearningRate = 0.1, BatchSize = 32, Epochs = 2 },
-            Measurement = new MeasurementSpec { PaperPairs = 4, PaperBatch = 16, PerSampleM = 8, EvalSubset = 64, HistogramBins = 10 },
-        };
+        var spec = Specs.RealSphere(name, ClusterFixture.Output, widths: [16], depth: 1, seeds: [0, 1]);
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
         var submission = await sweep.SubmitAsync(spec);
         var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(120), "the real sweep to complete");
