@@ -31,25 +31,13 @@ internal sealed class FusedMeasurementProbe : IDisposable
     {
         _m = m;
         _seeds = seeds;
-        _trainX = data.Train.Inputs.to(device);
-        _trainY = data.Train.Labels.to(device);
-        long evalCount = Math.Min(m.EvalSubset, data.Train.Count);
-        _evalX = _trainX[TensorIndex.Slice(0, evalCount)];
-        _evalY = _trainY[TensorIndex.Slice(0, evalCount)];
-        _testX = data.Test.Inputs.to(device);
-        _testY = data.Test.Labels.to(device);
+        (_trainX, _trainY, _evalX, _evalY, _testX, _testY) = MeasurementProbe.OnDevice(m, data, device);
         if (m.PerSampleM > 0)
         {
             int count = Math.Min(m.PerSampleM, data.Train.Count);
             var indices = new long[seeds.Count * count];
             for (int s = 0; s < seeds.Count; s++)
-            {
-                // The unfused probe's draw: stream 2 of the seed.
-                var random = new Random(SeedMix.Combine(seeds[s], 2, 0));
-                var order = Enumerable.Range(0, data.Train.Count).Select(i => (long)i).ToArray();
-                random.Shuffle(order);
-                Array.Copy(order, 0, indices, s * count, count);
-            }
+                Array.Copy(MeasurementProbe.PerSampleIndices(seeds[s], data.Train.Count, m.PerSampleM), 0, indices, s * count, count);
             using var scope = NewDisposeScope();
             var (x, y) = FusedMlp.Gather(_trainX, _trainY, tensor(indices, [seeds.Count, count], device: device));
             _sampleX = x.DetachFromDisposeScope();

@@ -30,22 +30,39 @@ internal sealed class MeasurementProbe : IDisposable
     {
         _config = config;
         var m = config.Measurement;
-        _trainX = data.Train.Inputs.to(device);
-        _trainY = data.Train.Labels.to(device);
-        long evalCount = Math.Min(m.EvalSubset, data.Train.Count);
-        _evalX = _trainX[TensorIndex.Slice(0, evalCount)];
-        _evalY = _trainY[TensorIndex.Slice(0, evalCount)];
-        _testX = data.Test.Inputs.to(device);
-        _testY = data.Test.Labels.to(device);
+        (_trainX, _trainY, _evalX, _evalY, _testX, _testY) = OnDevice(m, data, device);
         if (m.PerSampleM > 0)
         {
-            var random = new Random(SeedMix.Combine(config.Seed, 2, 0));
-            var order = Enumerable.Range(0, data.Train.Count).Select(i => (long)i).ToArray();
-            random.Shuffle(order);
-            using var index = tensor(order[..Math.Min(m.PerSampleM, order.Length)], device: device);
+            using var index = tensor(PerSampleIndices(config.Seed, data.Train.Count, m.PerSampleM), device: device);
             _sampleX = _trainX.index_select(0, index);
             _sampleY = _trainY.index_select(0, index);
         }
+    }
+
+    /// <summary>
+    /// The data a trial measures on, on its device: the training set (shared with the SGD loop), its evaluation subset
+    /// (the first <see cref="MeasurementConfig.EvalSubset"/> samples, a view) and the test set. Fused seeds read the same.
+    /// </summary>
+    internal static (Tensor TrainX, Tensor TrainY, Tensor EvalX, Tensor EvalY, Tensor TestX, Tensor TestY) OnDevice(
+        MeasurementConfig m, DatasetSplits data, Device device)
+    {
+        var trainX = data.Train.Inputs.to(device);
+        var trainY = data.Train.Labels.to(device);
+        long evalCount = Math.Min(m.EvalSubset, data.Train.Count);
+        return (trainX, trainY, trainX[TensorIndex.Slice(0, evalCount)], trainY[TensorIndex.Slice(0, evalCount)],
+            data.Test.Inputs.to(device), data.Test.Labels.to(device));
+    }
+
+    /// <summary>
+    /// The samples of a trial's per-sample Gram: the first <paramref name="m"/> of a shuffle drawn from stream 2 of its
+    /// seed, fixed for the trial's life. A fused seed draws the same, so its Gram is over the same samples.
+    /// </summary>
+    internal static long[] PerSampleIndices(long seed, int trainCount, int m)
+    {
+        var random = new Random(SeedMix.Combine(seed, 2, 0));
+        var order = Enumerable.Range(0, trainCount).Select(i => (long)i).ToArray();
+        random.Shuffle(order);
+        return order[..Math.Min(m, order.Length)];
     }
 
     public MeasurementRecord Measure(nn.Module<Tensor, Tensor> model, long step, int epoch, double learningRate, double wallSeconds)

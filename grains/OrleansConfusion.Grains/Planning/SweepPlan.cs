@@ -23,14 +23,8 @@ public sealed record SweepPlan
     /// <summary>Fuse groups of two or more trials, and the trials in them.</summary>
     public (int Groups, int Trials) Fused()
     {
-        int groups = 0, trials = 0;
-        for (int i = 0; i < FuseGroups.Count; i++)
-        {
-            if (FuseGroups[i] == i) continue;
-            trials += FuseGroups[i] == i - 1 ? 2 : 1;  // a group's second trial counts its first too
-            if (FuseGroups[i] == i - 1) groups++;
-        }
-        return (groups, trials);
+        var sizes = FuseGroups.GroupBy(first => first).Select(g => g.Count()).Where(size => size > 1).ToList();
+        return (sizes.Count, sizes.Sum());
     }
 
     public IReadOnlyList<RejectedTrial> Rejected { get; init; } = [];
