@@ -470,10 +470,11 @@ public sealed class TrialBook
     /// <summary>The queued members of <paramref name="index"/>'s fuse group, in plan order (just it, when it trains alone).</summary>
     int[] QueuedMembers(int index)
     {
-        if (_groupOf is null || _groupSize![_groupOf[index]] == 1) return [index];
-        int first = _groupOf[index];
-        var members = new List<int>(_groupSize[first]);
-        for (int i = first; i < first + _groupSize[first]; i++)
+        int size = FuseGroupSize(index);
+        if (size == 1) return [index];
+        int first = _groupOf![index];
+        var members = new List<int>(size);
+        for (int i = first; i < first + size; i++)
             if (_state[i] == TrialState.Queued) members.Add(i);
         return [.. members];
     }
