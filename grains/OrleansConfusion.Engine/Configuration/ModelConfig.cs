@@ -18,7 +18,7 @@ public sealed record ModelConfig
     /// <summary>σ for <see cref="InitScheme.Gaussian"/>; gain for <see cref="InitScheme.Orthogonal"/>; ignored otherwise.</summary>
     public double InitScale { get; init; } = 1.0;
 
-    /// <summary>Batch normalisation after each hidden linear/conv layer (CNN and WRN only).</summary>
+    /// <summary>Batch normalisation after each hidden linear/conv layer, before its activation (every architecture).</summary>
     public bool BatchNorm { get; init; }
 
     /// <summary>Residual (skip) connections (WRN; for MLP they join equal-width hidden layers).</summary>

@@ -16,7 +16,9 @@ public sealed class AllPairsWorkspace : IDisposable
     public Tensor Rows(int rows, long columns, Device device)
     {
         long needed = rows * columns;
-        if (_buffer is null || _buffer.numel() < needed || _buffer.device != device)
+        // By type and index: torch.Device is a class without value equality, so comparing the objects
+        // (a fresh one per Tensor.device call) would drop and refault the buffer at every measurement.
+        if (_buffer is null || _buffer.numel() < needed || _buffer.device_type != device.type || _buffer.device_index != device.index)
         {
             _buffer?.Dispose();
             // Outside any dispose scope: the caller's scope disposes the view it gets, never the buffer.

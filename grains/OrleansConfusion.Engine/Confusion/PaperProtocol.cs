@@ -1,3 +1,4 @@
+using OrleansConfusion.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,8 @@ namespace OrleansConfusion.Engine.Confusion;
 /// mean-loss gradient over all parameters and the cosine of each pair. Costs 2P forward and backward
 /// passes at batch B, the protocol's floor.
 /// <see cref="MeasureAllPairs"/> takes K mini-batch gradients and the cosines of all K(K−1)/2 pairs of
-/// them, from their K×K Gram: K = 200 gives 19,900 pairs for the passes of the paper's 100 pairs.
+/// them, from their K×K Gram: K = 200 gives 19,900 pairs for the passes of the paper's 100 pairs, and
+/// MLPs take many mini-batches per pass, which costs less than a pass each (<see cref="MiniBatchGradients"/>).
 /// Measured in eval mode, like the per-sample Gram, so both views see the same function.
 /// </summary>
 public static class PaperProtocol
@@ -18,6 +20,13 @@ public static class PaperProtocol
     /// gradients are taken in row blocks and recomputed, so memory stays bounded and the cost grows.
     /// </summary>
     public const long DefaultGradientBudgetBytes = 512L << 20;
+
+    /// <summary>
+    /// Bytes of activations (and their gradients) one pass of <see cref="MeasureAllPairs(nn.Module{Tensor, Tensor}, Tensor, Tensor, IReadOnlyList{long[]}, int, long, AllPairsWorkspace?, long)"/>
+    /// may hold when it takes many mini-batches at once (MLPs), which sets how many it takes. Zero or less takes one
+    /// pass per mini-batch for every model.
+    /// </summary>
+    public const long DefaultActivationBudgetBytes = 256L << 20;
 
     public static CosineStatistics Measure(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, int pairs, int batchSize, Random random, int bins)
     {
@@ -50,13 +59,14 @@ public static class PaperProtocol
     /// Cosines of all pairs of <paramref name="batches"/> mini-batch gradients (batch
     /// <paramref name="batchSize"/>, drawn without replacement within a batch, independently across
     /// batches). The K gradients are rows of a float32 matrix X and the pairs' inner products are X Xᵀ,
-    /// one matmul. When K×P floats exceed <paramref name="gradientBudgetBytes"/>, X is built in blocks
-    /// of R rows: block b is held while the gradients after it are recomputed one at a time and
-    /// multiplied against it, so memory is R×P floats and the cost is about K·(K/R + 1)/2 passes
-    /// instead of K.
+    /// one matmul. When K×P floats exceed <paramref name="gradientBudgetBytes"/> (R rows), X is built in
+    /// blocks of R − R/8 rows: a block is held while the gradients after it are recomputed R/8 at a time
+    /// and multiplied against it, so memory stays R×P floats and the gradients cost about K·(K/R + 1)/2
+    /// batches' worth of passes instead of K.
     /// </summary>
     public static CosineStatistics MeasureAllPairs(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, int batches, int batchSize,
-        Random random, int bins, long gradientBudgetBytes = DefaultGradientBudgetBytes, AllPairsWorkspace? workspace = null)
+        Random random, int bins, long gradientBudgetBytes = DefaultGradientBudgetBytes, AllPairsWorkspace? workspace = null,
+        long activationBudgetBytes = DefaultActivationBudgetBytes)
     {
         if (batches < 2) throw new ArgumentOutOfRangeException(nameof(batches), batches, "all pairs need at least 2 mini-batches");
         long n = inputs.shape[0];
@@ -64,44 +74,50 @@ public static class PaperProtocol
         // Every batch is drawn up front, so a recomputed gradient is the same batch's.
         var draws = new long[batches][];
         for (int k = 0; k < batches; k++) draws[k] = Sample(random, n, b);
-        return MeasureAllPairs(model, inputs, labels, draws, bins, gradientBudgetBytes, workspace);
+        return MeasureAllPairs(model, inputs, labels, draws, bins, gradientBudgetBytes, workspace, activationBudgetBytes);
     }
 
     /// <summary>
     /// All pairs of the given mini-batches (sample indices into <paramref name="inputs"/>). With a
-    /// <paramref name="workspace"/>, the gradient matrix is the one it keeps between calls.
+    /// <paramref name="workspace"/>, the gradient matrix is the one it keeps between calls. MLPs take many batches
+    /// per pass (<see cref="MiniBatchGradients"/>), within <paramref name="activationBudgetBytes"/> of activations
+    /// (<see cref="DefaultActivationBudgetBytes"/>).
     /// </summary>
     public static CosineStatistics MeasureAllPairs(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, IReadOnlyList<long[]> draws,
-        int bins, long gradientBudgetBytes = DefaultGradientBudgetBytes, AllPairsWorkspace? workspace = null)
+        int bins, long gradientBudgetBytes = DefaultGradientBudgetBytes, AllPairsWorkspace? workspace = null,
+        long activationBudgetBytes = DefaultActivationBudgetBytes)
     {
         int batches = draws.Count;
         if (batches < 2) throw new ArgumentOutOfRangeException(nameof(draws), batches, "all pairs need at least 2 mini-batches");
-        var parameters = model.parameters().Cast<Tensor>().ToList();
-        long p = parameters.Sum(t => t.numel());
-        int blockRows = (int)Math.Clamp(gradientBudgetBytes / Math.Max(1, p * sizeof(float)), 1, batches);
+        long p = ModelFactory.ParameterCount(model);
+        // Rows of gradients the budget holds. When all K do not fit, a block of them is held while the rest are
+        // recomputed in small groups (an eighth of the rows) and multiplied against it.
+        int budgetRows = (int)Math.Clamp(gradientBudgetBytes / Math.Max(1, p * sizeof(float)), 1, batches);
+        int streamRows = budgetRows >= batches ? 0 : Math.Max(1, budgetRows / 8);
+        int blockRows = Math.Max(1, budgetRows - streamRows);
 
         var inner = new double[batches, batches];
         bool wasTraining = model.training;
         model.eval();
         try
         {
+            var gradients = MiniBatchGradients.For(model, inputs, labels, draws, activationBudgetBytes);
             for (int start = 0; start < batches; start += blockRows)
             {
                 using var scope = NewDisposeScope();
                 int rows = Math.Min(blockRows, batches - start);
-                var block = workspace?.Rows(rows, p, inputs.device) ?? empty([rows, p], dtype: float32, device: inputs.device);
-                for (int r = 0; r < rows; r++)
-                {
-                    using var step = NewDisposeScope();
-                    WriteGradient(model, parameters, inputs, labels, draws[start + r], block[r]);
-                }
+                int streamed = Math.Min(streamRows, batches - start - rows);
+                var matrix = workspace?.Rows(rows + streamed, p, inputs.device) ?? empty([rows + streamed, p], dtype: float32, device: inputs.device);
+                var block = matrix.narrow(0, 0, rows);
+                gradients.Write(start, rows, block);
                 Store(inner, start, start, block.mm(block.t()));
-                var streamed = start + rows < batches ? empty([p], dtype: float32, device: inputs.device) : null;
-                for (int k = start + rows; k < batches; k++)
+                for (int k = start + rows; k < batches; k += streamed)
                 {
                     using var step = NewDisposeScope();
-                    WriteGradient(model, parameters, inputs, labels, draws[k], streamed!);
-                    Store(inner, start, k, block.mv(streamed!).unsqueeze(1));
+                    int n = Math.Min(streamed, batches - k);
+                    var stream = matrix.narrow(0, rows, n);
+                    gradients.Write(k, n, stream);
+                    Store(inner, start, k, block.mm(stream.t()));
                 }
             }
         }
@@ -119,23 +135,6 @@ public static class PaperProtocol
             cosines[c++] = norms > 0 ? Math.Clamp(inner[i, j] / norms, -1, 1) : 0;
         }
         return CosineStatistics.From(cosines, bins);
-    }
-
-    /// <summary>
-    /// One mini-batch's mean-loss gradient written straight into <paramref name="row"/> (P floats), parameter by
-    /// parameter: concatenating first would allocate and copy P floats more per batch, a third of a pass here.
-    /// </summary>
-    static void WriteGradient(nn.Module<Tensor, Tensor> model, IList<Tensor> parameters, Tensor inputs, Tensor labels, long[] batch, Tensor row)
-    {
-        var index = tensor(batch, device: inputs.device);
-        var loss = nn.functional.cross_entropy(model.call(inputs.index_select(0, index)), labels.index_select(0, index));
-        long offset = 0;
-        foreach (var g in autograd.grad([loss], parameters))
-        {
-            long n = g.numel();
-            row.narrow(0, offset, n).copy_(g.view(-1));
-            offset += n;
-        }
     }
 
     /// <summary>Copies a block of inner products into the upper triangle (and diagonal) of <paramref name="inner"/>.</summary>

@@ -35,4 +35,19 @@ internal static class BatchNormGram
         }
         gram.add_(gGamma.matmul(gGamma.t())).add_(gBeta.matmul(gBeta.t()));
     }
+
+    /// <summary>
+    /// γ and β gradients of each of <paramref name="batches"/> equal consecutive runs of samples, each
+    /// <paramref name="scale"/> × its sum over the run's samples and every position past the channel axis.
+    /// </summary>
+    public static void WriteBatchGradients(Tensor outputGradient, Tensor normalized, int batches, double scale, IReadOnlyList<Tensor> rows)
+    {
+        using var scope = NewDisposeScope();
+        long channels = outputGradient.shape[1], positions = outputGradient.numel() / (outputGradient.shape[0] * channels);
+        long[] sumAxes = [1, 3];
+        var gGamma = outputGradient.mul(normalized).reshape(batches, -1, channels, positions);
+        var gBeta = outputGradient.reshape(batches, -1, channels, positions);
+        rows[0].copy_(gGamma.sum(sumAxes)).mul_(scale);
+        rows[1].copy_(gBeta.sum(sumAxes)).mul_(scale);
+    }
 }

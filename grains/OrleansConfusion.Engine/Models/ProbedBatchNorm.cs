@@ -10,7 +10,7 @@ namespace OrleansConfusion.Engine.Models;
 /// (image) forms differ only in their TorchSharp module, which each keeps as its own field "bn", so its
 /// parameters keep their names in checkpoints.
 /// </summary>
-public abstract class ProbedBatchNorm(string name) : nn.Module<Tensor, Tensor>(name), IPerSampleGradientLayer
+public abstract class ProbedBatchNorm(string name) : nn.Module<Tensor, Tensor>(name), IBatchGradientLayer
 {
     private Tensor? _normalized;
     private Tensor? _output;
@@ -23,6 +23,11 @@ public abstract class ProbedBatchNorm(string name) : nn.Module<Tensor, Tensor>(n
 
     /// <summary>Its running mean and variance and ε, which eval mode normalises with.</summary>
     protected abstract (Tensor Mean, Tensor Variance, double Eps) RunningStatistics { get; }
+
+    /// <summary>Its affine parameters γ and β.</summary>
+    protected abstract (Tensor Gamma, Tensor Beta) Affine { get; }
+
+    public IReadOnlyList<Tensor> BatchGradientParameters => [Affine.Gamma, Affine.Beta];
 
     public override Tensor forward(Tensor input)
     {
@@ -40,6 +45,9 @@ public abstract class ProbedBatchNorm(string name) : nn.Module<Tensor, Tensor>(n
 
     public void AddGram(Tensor outputGradient, Tensor gram) =>
         BatchNormGram.Add(outputGradient, _normalized ?? throw new InvalidOperationException("no recorded forward pass"), gram);
+
+    public void WriteBatchGradients(Tensor outputGradient, int batches, double scale, IReadOnlyList<Tensor> rows) =>
+        BatchNormGram.WriteBatchGradients(outputGradient, _normalized ?? throw new InvalidOperationException("no recorded forward pass"), batches, scale, rows);
 
     public void ClearRecording() { _normalized = null; _output = null; }
 }

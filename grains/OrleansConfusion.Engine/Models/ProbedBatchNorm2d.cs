@@ -17,4 +17,6 @@ public sealed class ProbedBatchNorm2d : ProbedBatchNorm
     protected override Tensor Normalize(Tensor input) => bn.call(input);
 
     protected override (Tensor Mean, Tensor Variance, double Eps) RunningStatistics => (bn.running_mean!, bn.running_var!, bn.eps);
+
+    protected override (Tensor Gamma, Tensor Beta) Affine => (bn.weight!, bn.bias!);
 }

@@ -6,9 +6,120 @@ using static TorchSharp.torch;
 
 namespace OrleansConfusion.Engine.Tests.Confusion;
 
-/// <summary>The all-pairs paper protocol against block means of the per-sample oracle, held whole or in blocks.</summary>
+/// <summary>
+/// The all-pairs paper protocol against block means of the per-sample oracle, held whole or in blocks, with many
+/// mini-batches per pass (MLPs) or one pass each (convolutions, or a zero activation budget).
+/// </summary>
 public sealed class PaperAllPairsTests
 {
+    public static TheoryData<string, bool, bool, long> OracleCases => new()
+    {
+        // architecture, batch norm, skip, activation budget (bytes; 0 = one pass per batch, 1 = one batch per recorded pass)
+        { "mlp", false, false, PaperProtocol.DefaultActivationBudgetBytes },
+        { "mlp", true, false, PaperProtocol.DefaultActivationBudgetBytes },
+        { "mlp", false, true, PaperProtocol.DefaultActivationBudgetBytes },
+        { "mlp", true, true, PaperProtocol.DefaultActivationBudgetBytes },
+        { "mlp", true, true, 1 },
+        { "mlp", true, true, 0 },
+        { "cnn", true, false, PaperProtocol.DefaultActivationBudgetBytes },
+    };
+
+    /// <summary>
+    /// Each case against the oracle, on batches of equal size (a sample may sit in two of them, as independent draws
+    /// allow) and, for batch norm, running statistics that are not the identity.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(OracleCases))]
+    public void Every_architecture_and_pass_shape_matches_the_per_sample_oracle(string architecture, bool batchNorm, bool skip, long activationBudget)
+    {
+        using var generator = new Generator(21);
+        var config = new ModelConfig
+        {
+            Architecture = architecture == "mlp" ? Architecture.Mlp : Architecture.Cnn,
+            Width = architecture == "mlp" ? 12 : 1,
+            Depth = 3,
+            BatchNorm = batchNorm,
+            Skip = skip,
+            Activation = Activation.Tanh,
+        };
+        long[] shape = architecture == "mlp" ? [7] : [2, 6, 6];
+        using var model = ModelFactory.Create(config, shape, 4, generator);
+        using var scope = NewDisposeScope();
+        var x = randn([12, .. shape], generator: generator);
+        var y = randint(0, 4, [12], generator: generator);
+        if (batchNorm)
+        {
+            using var noGrad = no_grad();
+            model.train();
+            model.call(x.mul(2).add(0.5)).Dispose();
+        }
+        model.train();
+        long[][] draws = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [3, 7, 11, 0], [1, 1, 5, 9], [2, 6, 10, 4]];
+
+        var stats = PaperProtocol.MeasureAllPairs(model, x, y, draws, bins: 10, activationBudgetBytes: activationBudget);
+
+        var oracle = OracleStatistics(model, x, y, draws, 10);
+        Assert.True(model.training, "the model is back in train mode");
+        Assert.Equal(15, stats.Count);
+        Assert.Equal(oracle.Min, stats.Min, 5);
+        Assert.Equal(oracle.Median, stats.Median, 5);
+        Assert.Equal(oracle.Mean, stats.Mean, 5);
+        Assert.Equal(oracle.Histogram, stats.Histogram);
+    }
+
+    /// <summary>
+    /// Recorded passes write every entry of their rows (a matmul that ignores what was there): a workspace full of
+    /// NaN gives the same statistics as a fresh matrix, whole and in blocks.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_workspace_full_of_nan_gives_the_statistics_of_a_fresh_matrix(bool blocks)
+    {
+        using var generator = new Generator(8);
+        using var model = ModelFactory.Create(new ModelConfig { Width = 16, Depth = 2, BatchNorm = true, Skip = true }, [6], 4, generator);
+        using var scope = NewDisposeScope();
+        var x = randn([64, 6], generator: generator);
+        var y = randint(0, 4, [64], generator: generator);
+        long p = ModelFactory.ParameterCount(model);
+        long budget = blocks ? 3 * p * sizeof(float) : PaperProtocol.DefaultGradientBudgetBytes;
+        using var workspace = new AllPairsWorkspace();
+        workspace.Rows(10, p, x.device).fill_(double.NaN);
+
+        var fresh = PaperProtocol.MeasureAllPairs(model, x, y, batches: 10, batchSize: 8, new Random(4), bins: 10, gradientBudgetBytes: budget);
+        var kept = PaperProtocol.MeasureAllPairs(model, x, y, batches: 10, batchSize: 8, new Random(4), bins: 10, gradientBudgetBytes: budget, workspace: workspace);
+
+        Assert.True(double.IsFinite(kept.Mean));
+        Assert.Equal(fresh.Min, kept.Min, 6);
+        Assert.Equal(fresh.Mean, kept.Mean, 6);
+        Assert.Equal(fresh.Histogram, kept.Histogram);
+    }
+
+    [Fact]
+    public void A_workspace_keeps_its_buffer_between_measurements_on_one_device()
+    {
+        using var workspace = new AllPairsWorkspace();
+        using var scope = NewDisposeScope();
+        var device = zeros(1).device;
+        workspace.Rows(4, 10, device).fill_(7);
+
+        var again = workspace.Rows(2, 10, zeros(1).device);
+
+        Assert.Equal(7, again[1, 9].ToSingle());
+    }
+
+    /// <summary>⟨ḡ_I, ḡ_J⟩ = Σ_{i∈I, j∈J} G_ij / (|I||J|) from M single-sample backward passes: an independent path.</summary>
+    static CosineStatistics OracleStatistics(nn.Module<Tensor, Tensor> model, Tensor x, Tensor y, long[][] draws, int bins)
+    {
+        var gram = PerSampleGram.Oracle(model, x, y);
+        double Inner(long[] a, long[] b) => a.Sum(i => b.Sum(j => gram[i, j])) / (a.Length * b.Length);
+        var expected = new List<double>();
+        for (int i = 0; i < draws.Length; i++)
+        for (int j = i + 1; j < draws.Length; j++)
+            expected.Add(Inner(draws[i], draws[j]) / Math.Sqrt(Inner(draws[i], draws[i]) * Inner(draws[j], draws[j])));
+        return CosineStatistics.From(expected, bins);
+    }
+
     [Fact]
     public void Cosines_equal_block_means_of_the_per_sample_oracle()
     {
@@ -21,14 +132,7 @@ public sealed class PaperAllPairsTests
 
         var stats = PaperProtocol.MeasureAllPairs(model, x, y, draws, bins: 10);
 
-        // ⟨ḡ_I, ḡ_J⟩ = Σ_{i∈I, j∈J} G_ij / (|I||J|): an independent path through M single-sample backward passes.
-        var gram = PerSampleGram.Oracle(model, x, y);
-        double Inner(long[] a, long[] b) => a.Sum(i => b.Sum(j => gram[i, j])) / (a.Length * b.Length);
-        var expected = new List<double>();
-        for (int i = 0; i < draws.Length; i++)
-        for (int j = i + 1; j < draws.Length; j++)
-            expected.Add(Inner(draws[i], draws[j]) / Math.Sqrt(Inner(draws[i], draws[i]) * Inner(draws[j], draws[j])));
-        var oracle = CosineStatistics.From(expected, 10);
+        var oracle = OracleStatistics(model, x, y, draws, 10);
 
         Assert.Equal(10, stats.Count);
         Assert.Equal(oracle.Min, stats.Min, 5);
