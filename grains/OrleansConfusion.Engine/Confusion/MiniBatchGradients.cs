@@ -109,7 +109,7 @@ internal abstract class MiniBatchGradients
             }
             finally
             {
-                foreach (var layer in _layers) { layer.Recording = false; layer.ClearRecording(); }
+                PerSampleGram.EndRecording(_layers);
             }
         }
 
@@ -127,12 +127,7 @@ internal abstract class MiniBatchGradients
                 var selected = tensor(index, device: _inputs.device);
                 try
                 {
-                    foreach (var layer in _layers) layer.Recording = true;
-                    var loss = nn.functional.cross_entropy(_model.call(_inputs.index_select(0, selected)), _labels.index_select(0, selected),
-                        reduction: nn.Reduction.Sum);
-                    foreach (var layer in _layers) layer.Recording = false;
-                    var outputs = _layers.Select(l => l.RecordedOutput ?? throw new InvalidOperationException("a Gram layer was not reached by the forward pass")).ToList();
-                    var gradients = autograd.grad([loss], outputs);
+                    var gradients = PerSampleGram.OutputGradients(_model, _layers, _inputs.index_select(0, selected), _labels.index_select(0, selected));
                     var block = rows.narrow(0, start, n);
                     using var noGrad = no_grad();
                     for (int l = 0; l < _layers.Count; l++)
@@ -141,7 +136,7 @@ internal abstract class MiniBatchGradients
                 }
                 finally
                 {
-                    foreach (var layer in _layers) { layer.Recording = false; layer.ClearRecording(); }
+                    PerSampleGram.EndRecording(_layers);
                 }
             }
         }

@@ -23,13 +23,7 @@ public static class PerSampleGram
         try
         {
             using var scope = NewDisposeScope();
-            foreach (var layer in layers) layer.Recording = true;
-            var logits = model.call(inputs);
-            var loss = nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum);
-            foreach (var layer in layers) layer.Recording = false;
-
-            var outputs = layers.Select(l => l.RecordedOutput ?? throw new InvalidOperationException("a Gram layer was not reached by the forward pass")).ToList();
-            var grads = autograd.grad([loss], outputs);
+            var grads = OutputGradients(model, layers, inputs, labels);
             long m = inputs.shape[0];
             var gram = zeros([m, m], dtype: float32, device: inputs.device);
             for (int i = 0; i < layers.Count; i++) layers[i].AddGram(grads[i], gram);
@@ -37,9 +31,29 @@ public static class PerSampleGram
         }
         finally
         {
-            foreach (var layer in layers) { layer.Recording = false; layer.ClearRecording(); }
+            EndRecording(layers);
             model.train(wasTraining);
         }
+    }
+
+    /// <summary>
+    /// One recorded forward pass of <paramref name="inputs"/> with the summed loss, and the backward pass to every
+    /// layer's output: D_l = ∂(Σ ℓ_i)/∂Z_l, what each layer's per-sample identities start from. The layers keep their
+    /// recordings (in the caller's dispose scope) until <see cref="EndRecording"/>, which the caller owes in a finally.
+    /// </summary>
+    internal static IList<Tensor> OutputGradients(nn.Module<Tensor, Tensor> model, IReadOnlyList<IPerSampleGradientLayer> layers, Tensor inputs, Tensor labels)
+    {
+        foreach (var layer in layers) layer.Recording = true;
+        var loss = nn.functional.cross_entropy(model.call(inputs), labels, reduction: nn.Reduction.Sum);
+        foreach (var layer in layers) layer.Recording = false;
+        var outputs = layers.Select(l => l.RecordedOutput ?? throw new InvalidOperationException("a Gram layer was not reached by the forward pass")).ToList();
+        return autograd.grad([loss], outputs);
+    }
+
+    /// <summary>Stops recording and drops what was recorded, also after a pass that threw.</summary>
+    internal static void EndRecording(IEnumerable<IPerSampleGradientLayer> layers)
+    {
+        foreach (var layer in layers) { layer.Recording = false; layer.ClearRecording(); }
     }
 
     /// <summary>Reference: M backward passes of one sample each, gradients flattened and multiplied.</summary>

@@ -25,6 +25,13 @@ internal static class BatchNormGram
     public static void Add(Tensor outputGradient, Tensor normalized, Tensor gram)
     {
         using var scope = NewDisposeScope();
+        var (gGamma, gBeta) = PerSampleGradients(outputGradient, normalized);
+        gram.add_(gGamma.matmul(gGamma.t())).add_(gBeta.matmul(gBeta.t()));
+    }
+
+    /// <summary>Each sample's γ and β gradients (M×C each): Σ_t d_it ⊙ x̂_it and Σ_t d_it.</summary>
+    static (Tensor Gamma, Tensor Beta) PerSampleGradients(Tensor outputGradient, Tensor normalized)
+    {
         var gGamma = outputGradient.mul(normalized);
         var gBeta = outputGradient;
         if (outputGradient.dim() > 2)
@@ -33,21 +40,19 @@ internal static class BatchNormGram
             gGamma = gGamma.sum(positions);
             gBeta = gBeta.sum(positions);
         }
-        gram.add_(gGamma.matmul(gGamma.t())).add_(gBeta.matmul(gBeta.t()));
+        return (gGamma, gBeta);
     }
 
     /// <summary>
     /// γ and β gradients of each of <paramref name="batches"/> equal consecutive runs of samples, each
-    /// <paramref name="scale"/> × its sum over the run's samples and every position past the channel axis.
+    /// <paramref name="scale"/> × the sum of its samples' gradients.
     /// </summary>
     public static void WriteBatchGradients(Tensor outputGradient, Tensor normalized, int batches, double scale, IReadOnlyList<Tensor> rows)
     {
         using var scope = NewDisposeScope();
-        long channels = outputGradient.shape[1], positions = outputGradient.numel() / (outputGradient.shape[0] * channels);
-        long[] sumAxes = [1, 3];
-        var gGamma = outputGradient.mul(normalized).reshape(batches, -1, channels, positions);
-        var gBeta = outputGradient.reshape(batches, -1, channels, positions);
-        rows[0].copy_(gGamma.sum(sumAxes)).mul_(scale);
-        rows[1].copy_(gBeta.sum(sumAxes)).mul_(scale);
+        var (gGamma, gBeta) = PerSampleGradients(outputGradient, normalized);
+        long channels = gGamma.shape[1];
+        rows[0].copy_(gGamma.reshape(batches, -1, channels).sum(1)).mul_(scale);
+        rows[1].copy_(gBeta.reshape(batches, -1, channels).sum(1)).mul_(scale);
     }
 }
