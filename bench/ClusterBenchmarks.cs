@@ -43,7 +43,7 @@ internal static class ClusterBenchmarks
     /// <summary>examples/quick.yaml on the silo `confusion run` embeds; run in a process of its own (bench --only quick-sweeps).</summary>
     public static async Task RunQuickSweepsAsync(Action<string, double> report, string repoRoot)
     {
-        var load = new SweepSpecLoader(new GrainsSpecPlanner()).Load(Path.Combine(repoRoot, "examples", "quick.yaml"));
+        var load = new SweepSpecLoader(new CoordinatorSpecPlanner()).Load(Path.Combine(repoRoot, "examples", "quick.yaml"));
         if (!load.IsValid) throw new InvalidOperationException("examples/quick.yaml is invalid: " + string.Join("; ", load.Errors));
         // On the silo `confusion run` embeds, with its defaults (one CPU slot): trials run one after another,
         // so the ideal wall time is the sum of the trainer's times. The same spec runs twice, under two

@@ -62,7 +62,7 @@ internal static class FusionBenchmarks
     /// </summary>
     public static async Task RunQuickSweepAsync(Action<string, double> report, string repoRoot, bool quick)
     {
-        var load = new SweepSpecLoader(new GrainsSpecPlanner()).Load(Path.Combine(repoRoot, "examples", "quick.yaml"));
+        var load = new SweepSpecLoader(new CoordinatorSpecPlanner()).Load(Path.Combine(repoRoot, "examples", "quick.yaml"));
         if (!load.IsValid) throw new InvalidOperationException("examples/quick.yaml is invalid: " + string.Join("; ", load.Errors));
         var spec = load.Spec!;
         int repeats = quick ? 1 : 5;

@@ -15,10 +15,14 @@ public static class CliServiceCollectionExtensions
     public static IServiceCollection AddConfusionCli(this IServiceCollection services, IAnsiConsole output, IAnsiConsole error)
     {
         services.AddSingleton(new CliOutput(output, error));
-        services.AddSingleton<ISpecPlanner, GrainsSpecPlanner>();
+        services.AddSingleton<ISpecPlanner, CoordinatorSpecPlanner>();
         services.AddSingleton<SweepSpecLoader>();
         services.AddSingleton<IClusterConnector, OrleansClusterConnector>();
+#if WITH_ENGINE
         services.AddSingleton<IEmbeddedClusterFactory, EmbeddedClusterFactory>();
+#else
+        services.AddSingleton<IEmbeddedClusterFactory, NoEngineClusterFactory>();
+#endif
         services.AddSingleton<ParquetResultsReader>();
         services.AddSingleton<CoordinatorResultsReader>();
         // Progress goes to stderr's console: stdout carries only results, so `run > summary.txt` stays clean.

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Messaging;
-using OrleansConfusion.Grains;
 using StackExchange.Redis;
 
 namespace OrleansConfusion.Cli.Cluster;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using OrleansConfusion.Cli.Cluster;
-using OrleansConfusion.Grains;
 
 namespace OrleansConfusion.Cli.Commands;
 

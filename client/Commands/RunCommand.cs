@@ -45,6 +45,11 @@ public sealed class RunCommand : BaseCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         bool json = parseResult.GetValue(_json);
+        if (!_clusters.IsAvailable)
+        {
+            _output.Fail(NoEngineClusterFactory.Message);
+            return ExitCodes.BadInput;
+        }
         var loaded = _loader.Load(parseResult.GetRequiredValue(_spec));
         if (!loaded.IsValid) return SpecErrorReport.Fail(_output, loaded, json);
         var spec = SpecOverrides.Apply(loaded.Spec!, parseResult.GetValue(_out), parseResult.GetValue(_maxConcurrent), parseResult.GetValue(_fuseSeeds), local: true);

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json;
 using OrleansConfusion.Cli.Cluster;
 using OrleansConfusion.Cli.Spec;
-using OrleansConfusion.Grains;
 using OrleansConfusion.Grains.Abstractions;
 using Spectre.Console;
 

@@ -1,3 +1,4 @@
+#if WITH_ENGINE
 using Microsoft.Extensions.DependencyInjection;
 using System.Net;
 using System.Net.Sockets;
@@ -56,3 +57,4 @@ public sealed class EmbeddedClusterFactory : IEmbeddedClusterFactory
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+#endif

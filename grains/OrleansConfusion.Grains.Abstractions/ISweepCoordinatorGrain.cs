@@ -20,6 +20,13 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     Task<SweepStatus> GetStatusAsync();
 
     /// <summary>
+    /// The sweep's status now, then again at each change (coalesced: at most one per watch interval, the newest), until
+    /// the sweep is no longer running; its last status says how it ended. Pushed, so a watcher does not poll. A coordinator
+    /// that moves to another silo ends the stream with an error: the watcher calls again.
+    /// </summary>
+    IAsyncEnumerable<SweepStatus> WatchAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Rows <paramref name="offset"/> to <paramref name="offset"/> + <paramref name="count"/> − 1 of the sweep's
     /// per-trial summary, in plan order; <paramref name="count"/> is capped at <see cref="SweepResultsPage.MaxPageSize"/>.
     /// Answered from the coordinator's memory, so a client needs no access to the output folder.

@@ -114,7 +114,7 @@ public sealed class BadSpecTests
     {
         using var temp = new TempDirectory();
         string spec = temp.Write("fuse.yaml", Specs.Tiny + "\n" + line);
-        var result = new Spec.SweepSpecLoader(new Spec.GrainsSpecPlanner()).Load(spec);
+        var result = new Spec.SweepSpecLoader(new Spec.CoordinatorSpecPlanner()).Load(spec);
         Assert.True(result.IsValid, string.Join("\n", result.Errors));
         Assert.Equal(expected, result.Spec!.FuseSeeds);
     }
@@ -125,7 +125,7 @@ public sealed class BadSpecTests
         using var temp = new TempDirectory();
         string spec = temp.Write("wrn.yaml", Specs.TinyWith("  name: sphere\n  sphere: {dimension: 8, train_samples: 64, test_samples: 32, classes: 3}", "  name: fashion-mnist\n  train_subset: 64")
             .Replace("architecture: mlp", "architecture: wrn").Replace("depth: 1", "depth: [10, 12]"));
-        var loader = new Spec.SweepSpecLoader(new Spec.GrainsSpecPlanner());
+        var loader = new Spec.SweepSpecLoader(new Spec.CoordinatorSpecPlanner());
 
         var result = loader.Load(spec);
 

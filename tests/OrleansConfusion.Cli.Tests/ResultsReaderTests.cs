@@ -17,9 +17,9 @@ public sealed class ResultsReaderTests
             SweepId = "groups", TrialId = $"t{i}", Seed = i, Model = new ModelSpec { Architecture = "mlp", Width = 8, Depth = 1, Init = "he_normal" },
         }).ToList();
         var output = new SweepOutput(dir.Path, NullLogger.Instance) { RowGroupSize = 3 };
-        await using (var recorder = new SweepRecorder(new TrialBook(plan), output))
+        await using (var recorder = new SweepRecorder(new Sweep(plan), output))
         {
-            await output.LoadAsync(recorder.Book, rerunUnfinished: true);
+            await output.LoadAsync(recorder.Sweep.Ledger, rerunUnfinished: true);
             for (int t = 0; t < plan.Count; t++)
             {
                 var rows = Enumerable.Range(0, 4).Select(i => new MeasurementRow { TrialId = plan[t].TrialId, Step = i * 10, PaperMinCosine = -t - i / 10.0 }).ToList();

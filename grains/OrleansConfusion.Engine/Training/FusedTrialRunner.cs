@@ -20,7 +20,7 @@ namespace OrleansConfusion.Engine.Training;
 /// </summary>
 public static class FusedTrialRunner
 {
-    public static bool Supports(ModelConfig model) => model.Architecture == Architecture.Mlp;
+    public static bool Supports(ModelConfig model) => ConfigValidator.CanFuse(model);
 
     /// <summary>Why these trials cannot run as one fused group (empty when they can).</summary>
     public static IReadOnlyList<string> ValidateGroup(IReadOnlyList<TrialConfig> seeds)

@@ -30,6 +30,12 @@ public sealed class TrialSchedulingOptions
     /// <summary>How often a trial sends its buffered measurements and status to the coordinator.</summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The least time between two statuses a coordinator pushes to one watcher (`confusion watch` and `run`): changes
+    /// in between are coalesced into the next, and nothing is sent while nothing changes.
+    /// </summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>How often a coordinator dispatches queued trials and checks running ones.</summary>
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -41,7 +41,7 @@ public sealed class PaperSpecTests
     {
         string path = Path.Combine(ExamplesDirectory(), file);
 
-        var result = new SweepSpecLoader(new GrainsSpecPlanner()).Load(path);
+        var result = new SweepSpecLoader(new CoordinatorSpecPlanner()).Load(path);
 
         Assert.True(result.IsValid, string.Join("\n", result.Errors.Select(e => e.ToString())));
         Assert.Empty(result.Rejected);

@@ -42,8 +42,8 @@ public sealed class FinalFilesTests
         {
             await OutputWarmup.RecordSampleTrialsAsync(recorder, rowsPerTrial: 3);
         }
-        await using var writer = new SweepRecorder(new TrialBook(plan), new SweepOutput(dir.Path, NullLogger.Instance) { RowGroupSize = 4 });
-        await writer.Output.LoadAsync(writer.Book, rerunUnfinished: false);
+        await using var writer = new SweepRecorder(new Sweep(plan), new SweepOutput(dir.Path, NullLogger.Instance) { RowGroupSize = 4 });
+        await writer.Output.LoadAsync(writer.Sweep.Ledger, rerunUnfinished: false);
         await writer.WriteFinalAsync();
 
         Assert.Equal(21L, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{writer.Output.MetricsPath}')"));
@@ -69,10 +69,10 @@ public sealed class FinalFilesTests
             {
                 await recorder.DisposeAsync();
                 var output = new SweepOutput(dir, NullLogger.Instance) { ReadBufferSize = readBuffer, RowGroupSize = rowGroup };
-                recorder = new SweepRecorder(new TrialBook(plan), output);
-                var loaded = await output.LoadAsync(recorder.Book, rerunUnfinished: false);
+                recorder = new SweepRecorder(new Sweep(plan), output);
+                var loaded = await output.LoadAsync(recorder.Sweep.Ledger, rerunUnfinished: false);
                 Assert.Equal((12L, 3L), (loaded.Rows, loaded.TrialLines));
-                Assert.Equal(3, recorder.Book.CountOf(TrialState.Completed));
+                Assert.Equal(3, recorder.Sweep.Ledger.CountOf(TrialState.Completed));
                 Assert.Equal(2, output.Generation);
             }
             await recorder.WriteFinalAsync();

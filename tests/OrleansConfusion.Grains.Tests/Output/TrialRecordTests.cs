@@ -25,14 +25,14 @@ public sealed class TrialRecordTests
 
         await using (var second = await OpenAsync(dir.Path))
         {
-            Assert.Equal((1, 1, 1), (second.Book.CountOf(TrialState.Completed), second.Book.CountOf(TrialState.Diverged), second.Book.CountOf(TrialState.Queued)));
+            Assert.Equal((1, 1, 1), (second.Sweep.Ledger.CountOf(TrialState.Completed), second.Sweep.Ledger.CountOf(TrialState.Diverged), second.Sweep.Ledger.CountOf(TrialState.Queued)));
             Assert.Equal(2, second.Output.Generation);
             await Finish(second, 2, TrialState.Completed);
         }
 
         await using var third = await OpenAsync(dir.Path);
-        Assert.Equal(2, third.Book.CountOf(TrialState.Completed));
-        Assert.Equal(0, third.Book.Unfinished);
+        Assert.Equal(2, third.Sweep.Ledger.CountOf(TrialState.Completed));
+        Assert.Equal(0, third.Sweep.Ledger.Unfinished);
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public sealed class TrialRecordTests
         foreach (string file in Directory.GetFiles(Path.Combine(dir.Path, "parts"), "measurements-*")) File.Delete(file);
 
         await using var reloaded = await OpenAsync(dir.Path);
-        Assert.Equal(TrialState.Queued, reloaded.Book.State(0));
-        Assert.Equal(-1, reloaded.Book.DeliveredThrough(0));
+        Assert.Equal(TrialState.Queued, reloaded.Sweep.Ledger.State(0));
+        Assert.Equal(-1, reloaded.Sweep.Ledger.DeliveredThrough(0));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class TrialRecordTests
             await first.Output.AppendStartAsync("sample0", 2, DateTimeOffset.UnixEpoch.AddHours(2));
         }
         await using var second = await OpenAsync(dir.Path);
-        Assert.Equal(2, second.Book.Attempts(0));
+        Assert.Equal(2, second.Sweep.Ledger.Attempts(0));
         var (_, outcome) = await second.FinishAsync(Outcome(0, TrialState.Failed, lastMeasured: -1), cancelRequested: false);
         Assert.Equal(2, outcome.Attempt);
     }
@@ -78,15 +78,15 @@ public sealed class TrialRecordTests
             for (int i = 0; i < 5; i++) await recorder.Output.AppendStartAsync("sample1", generation * 10 + i, null);
         }
         var compacting = new SweepOutput(dir.Path, NullLogger.Instance) { CompactionSlack = 4 };
-        var book = new TrialBook(Plan);
-        var loaded = await compacting.LoadAsync(book, rerunUnfinished: false);
+        var book = new Sweep(Plan);
+        var loaded = await compacting.LoadAsync(book.Ledger, rerunUnfinished: false);
         await compacting.DisposeAsync();
 
         Assert.True(loaded.Compacted);
         Assert.Equal([Path.GetFileName(compacting.TrialRecordPath)], Directory.GetFiles(compacting.PartsDirectory, "trials-*").Select(Path.GetFileName));
         Assert.Single(File.ReadAllLines(compacting.TrialRecordPath));
         await using var after = await OpenAsync(dir.Path);
-        Assert.Equal(34, after.Book.Attempts(1));
+        Assert.Equal(34, after.Sweep.Ledger.Attempts(1));
     }
 
     [Fact]

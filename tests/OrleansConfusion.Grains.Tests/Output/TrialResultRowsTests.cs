@@ -9,7 +9,7 @@ public sealed class TrialResultRowsTests
     public void Pages_are_capped_and_cover_every_trial_once_in_plan_order()
     {
         var order = Enumerable.Range(0, 2500).Select(i => $"t{i}").ToList();
-        var book = new TrialBook(order.Select(id => new TrialSpec { TrialId = id, Model = new ModelSpec { Width = 8, Depth = 1 } }).ToList());
+        var book = new Sweep(order.Select(id => new TrialSpec { TrialId = id, Model = new ModelSpec { Width = 8, Depth = 1 } }).ToList());
 
         var pages = new List<TrialResultRow[]>();
         for (int offset = 0; offset < order.Count; offset += pages[^1].Length)
@@ -26,8 +26,8 @@ public sealed class TrialResultRowsTests
     public void A_row_takes_the_outcome_and_the_confusion_of_the_highest_step()
     {
         var spec = new TrialSpec { TrialId = "a", Seed = 3, Model = new ModelSpec { Width = 64, Depth = 2 } };
-        var book = new TrialBook([spec]);
-        book.Delivered(0, book.TakeNewRows(0, [Row(10, -0.5), Row(30, -0.1), Row(20, -0.9)]));
+        var book = new Sweep([spec]);
+        book.Ledger.Delivered(0, book.Ledger.TakeNewRows(0, [Row(10, -0.5), Row(30, -0.1), Row(20, -0.9)]));
         var outcome = new TrialOutcome { TrialId = "a", State = TrialState.Diverged, FinalLoss = 2.5, FinalAccuracy = 0.25, FinalTestAccuracy = 0.2, Error = "loss is NaN", LastMeasuredStep = 30 };
         Assert.Equal(OutcomeVerdict.Taken, book.Judge(ref outcome, cancelRequested: false));
         book.Commit(outcome);

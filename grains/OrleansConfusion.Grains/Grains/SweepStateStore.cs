@@ -1,0 +1,74 @@
+using Orleans.Storage;
+
+namespace OrleansConfusion.Grains;
+
+/// <summary>
+/// A coordinator's stored state, written by one activation at a time. An etag conflict means another activation wrote
+/// it since this one read it, so this one is no longer the sweep's owner: it is fenced (stops dispatching and writing)
+/// instead of overwriting. A stored generation above its own, read back now and then, fences it the same way.
+/// </summary>
+internal sealed class SweepStateStore(string sweepId, IPersistentState<SweepCoordinatorState> stored)
+{
+    readonly SemaphoreSlim _saveLock = new(1, 1);
+
+    public SweepCoordinatorState State => stored.State;
+
+    /// <summary>Why this activation no longer owns the sweep, or null while it does.</summary>
+    public string? FencedBy { get; private set; }
+
+    /// <summary>Raised once, when this activation is fenced.</summary>
+    public event Action<string, Exception?>? Fenced;
+
+    public async Task SaveAsync()
+    {
+        ThrowIfFenced();
+        await _saveLock.WaitAsync();
+        try
+        {
+            await stored.WriteStateAsync();
+        }
+        catch (InconsistentStateException e)
+        {
+            Fence("another activation stored the sweep's state since this one read it", e);
+            throw;
+        }
+        finally
+        {
+            _saveLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// Reads the stored state back: a higher generation there means another activation claimed the sweep (Orleans can run
+    /// two for a while after a silo dies). Storage that does not answer tells nothing; the caller asks again later.
+    /// </summary>
+    public async Task CheckOwnershipAsync(Action<Exception> unreadable)
+    {
+        int mine = State.Generation;
+        var kept = State;
+        try
+        {
+            await stored.ReadStateAsync();
+        }
+        catch (Exception e)
+        {
+            unreadable(e);
+            stored.State = kept;
+            return;
+        }
+        if (State.Generation != mine) Fence($"generation {State.Generation} took the sweep over from this activation's {mine}");
+    }
+
+    public void ThrowIfFenced()
+    {
+        if (FencedBy is not null)
+            throw new InvalidOperationException($"this activation of sweep '{sweepId}' was superseded ({FencedBy}); retry to reach the current one");
+    }
+
+    void Fence(string why, Exception? e = null)
+    {
+        if (FencedBy is not null) return;
+        FencedBy = why;
+        Fenced?.Invoke(why, e);
+    }
+}

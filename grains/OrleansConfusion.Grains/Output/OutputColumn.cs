@@ -1,4 +1,0 @@
-namespace OrleansConfusion.Grains;
-
-/// <summary>One documented output column: its name, its Parquet type (as DuckDB shows it) and what it means.</summary>
-public sealed record OutputColumn(string Name, string Type, string Meaning);

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Logging;
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Sweeps;
+
+/// <summary>
+/// A sweep's decisions and its output, kept in step: a row or an outcome counts in the <see cref="Sweep"/> only once the
+/// output's record holds it, so a crash between the two re-drives a trial and never loses one. This is the coordinator's
+/// write path, without Orleans, so tests and the bench drive exactly it.
+/// </summary>
+public sealed class SweepRecorder(Sweep sweep, SweepOutput output) : IAsyncDisposable
+{
+    public Sweep Sweep { get; } = sweep;
+
+    public SweepOutput Output { get; } = output;
+
+    /// <summary>A sweep of <paramref name="plan"/> with the records in <paramref name="directory"/> folded in (see <see cref="SweepOutput.LoadAsync"/>).</summary>
+    public static Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(SweepPlan plan, string directory, bool rerunUnfinished,
+        ILogger logger, CancellationToken cancellationToken = default) =>
+        OpenAsync(new Sweep(plan.Trials, plan.FuseGroups.Count == plan.Trials.Count ? plan.FuseGroups : null), directory, rerunUnfinished, logger, cancellationToken);
+
+    /// <summary>As above, every trial of <paramref name="plan"/> training alone.</summary>
+    public static Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(IReadOnlyList<TrialSpec> plan, string directory, bool rerunUnfinished,
+        ILogger logger, CancellationToken cancellationToken = default) =>
+        OpenAsync(new Sweep(plan), directory, rerunUnfinished, logger, cancellationToken);
+
+    static async Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(Sweep sweep, string directory, bool rerunUnfinished,
+        ILogger logger, CancellationToken cancellationToken)
+    {
+        var output = new SweepOutput(directory, logger);
+        try
+        {
+            var loaded = await output.LoadAsync(sweep.Ledger, rerunUnfinished, cancellationToken);
+            return (new SweepRecorder(sweep, output), loaded);
+        }
+        catch
+        {
+            await output.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Records the rows not held yet; returns how many were new. They are durable when this returns.</summary>
+    public async Task<int> DeliverAsync(int index, IReadOnlyList<MeasurementRow> rows, CancellationToken cancellationToken = default)
+    {
+        var fresh = Sweep.Ledger.TakeNewRows(index, rows);
+        if (fresh.Count == 0) return 0;
+        await Output.AppendMeasurementsAsync(fresh, cancellationToken);
+        Sweep.Ledger.Delivered(index, fresh);
+        return fresh.Count;
+    }
+
+    /// <summary>Judges an outcome (see <see cref="Sweep.Judge"/>); a taken one is recorded, then counted. Returns it numbered.</summary>
+    public async Task<(OutcomeVerdict Verdict, TrialOutcome Outcome)> FinishAsync(TrialOutcome outcome, bool cancelRequested, CancellationToken cancellationToken = default)
+    {
+        var verdict = Sweep.Judge(ref outcome, cancelRequested);
+        if (verdict != OutcomeVerdict.Taken) return (verdict, outcome);
+        await Output.AppendOutcomeAsync(outcome, cancellationToken);
+        Sweep.Commit(outcome);
+        return (verdict, outcome);
+    }
+
+    /// <summary>
+    /// Ends every queued trial as cancelled (see <see cref="Sweep.CancelQueued"/>), recorded in one append. They count
+    /// before the append returns; should it fail, a later activation finds those trials queued and cancels them again.
+    /// </summary>
+    public async Task<List<TrialOutcome>> CancelQueuedAsync(string why, CancellationToken cancellationToken = default)
+    {
+        if (Sweep.Ledger.CountOf(TrialState.Queued) == 0) return [];
+        var outcomes = Sweep.CancelQueued(why, DateTimeOffset.UtcNow);
+        await Output.AppendOutcomesAsync(outcomes, cancellationToken);
+        return outcomes;
+    }
+
+    public Task WriteFinalAsync(CancellationToken cancellationToken = default) => Output.WriteFinalAsync(Sweep.Ledger, cancellationToken);
+
+    public ValueTask DisposeAsync() => Output.DisposeAsync();
+}
