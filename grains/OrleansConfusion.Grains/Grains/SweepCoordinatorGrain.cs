@@ -26,6 +26,7 @@ public sealed class SweepCoordinatorGrain(
 
     SweepStateStore? _store;
     TrialCalls? _calls;
+    SweepEnding? _ending;
     SweepRecorder? _recorder;
     IGrainTimer? _timer;
     bool _watchdogRegistered;
@@ -40,7 +41,9 @@ public sealed class SweepCoordinatorGrain(
 
     SweepStateStore Store => _store ??= NewStore();
 
-    TrialCalls Calls => _calls ??= new TrialCalls(GrainFactory, SweepId, logger);
+    TrialCalls Calls => _calls ??= new TrialCalls(GrainFactory, SweepId, metrics, logger);
+
+    SweepEnding Ending => _ending ??= new SweepEnding(SweepId, Store, metrics, logger);
 
     SweepCoordinatorState State => Store.State;
 
@@ -86,11 +89,7 @@ public sealed class SweepCoordinatorGrain(
         if (Sweep is { } kept && State.OutputDirectory == directory && kept.HasSamePlan(plan.Trials, plan.FuseGroups)) kept.RequeueUnfinished();
         else await OpenAsync(plan, directory, rerunUnfinished: true, CancellationToken.None);
         var sweep = Sweep!;
-        (State.Spec, State.OutputDirectory, State.CancelRequested, State.State, State.FinishedAt) = (spec, directory, false, SweepState.Running, null);
-        State.Rejected = [.. plan.Rejected.Take(RejectedShown).Select(r => r.ToString())];
-        State.RejectedCount = plan.Rejected.Count;
-        State.StartedAt ??= DateTimeOffset.UtcNow;
-        State.Generation = _recorder!.Output.Generation;
+        State.Accept(spec, directory, plan, _recorder!.Output.Generation, RejectedShown);
         await Store.SaveAsync();
         metrics.SweepActive(SweepId);
         StartTimer();
@@ -120,21 +119,8 @@ public sealed class SweepCoordinatorGrain(
         }
     }
 
-    public Task<SweepResultsPage> GetResultsAsync(int offset, int count)
-    {
-        bool ended = State.State is SweepState.Completed or SweepState.Cancelled;
-        return Task.FromResult(new SweepResultsPage
-        {
-            SweepId = SweepId,
-            State = State.Spec is null ? SweepState.NotFound : State.State,
-            TotalTrials = Sweep?.Count ?? 0,
-            Offset = offset,
-            Trials = Sweep is null ? [] : TrialResultRows.Page(Sweep, offset, count),
-            TrialsFile = ended && _recorder is not null ? _recorder.Output.TrialsPath : "",
-            MetricsFile = ended && _recorder is not null ? _recorder.Output.MetricsPath : "",
-            MeasurementRows = Sweep?.Ledger.MeasurementRows ?? 0,
-        });
-    }
+    public Task<SweepResultsPage> GetResultsAsync(int offset, int count) => Task.FromResult(_recorder?.ResultsPage(SweepId, State.Header(SweepId).State, offset, count)
+        ?? new SweepResultsPage { SweepId = SweepId, State = State.Header(SweepId).State, Offset = offset });
 
     public async Task CancelAsync()
     {
@@ -207,20 +193,9 @@ public sealed class SweepCoordinatorGrain(
     /// <summary>Builds the sweep from the plan and folds the output's records into it (streamed; see <see cref="SweepOutput.LoadAsync"/>).</summary>
     async Task OpenAsync(SweepPlan plan, string directory, bool rerunUnfinished, CancellationToken cancellationToken)
     {
-        SweepRecorder recorder;
-        LoadSummary loaded;
-        try
-        {
-            (recorder, loaded) = await SweepRecorder.OpenAsync(plan, directory, rerunUnfinished, logger, cancellationToken);
-        }
-        catch (InvalidOperationException e) when (rerunUnfinished)
-        {
-            throw new SpecRejectedException("output_dir", e.Message);
-        }
+        var recorder = await SweepRecorder.OpenForCoordinatorAsync(plan, directory, rerunUnfinished, logger, cancellationToken);
         if (_recorder is not null) await _recorder.DisposeAsync();
         _recorder = recorder;
-        logger.LogInformation("Sweep {Sweep}: read {Rows} rows and {Lines} trial-record lines from {Files} files in {Output}{Compacted}",
-            SweepId, loaded.Rows, loaded.TrialLines, loaded.Files, directory, loaded.Compacted ? " (trial record compacted)" : "");
     }
 
     void StartTimer()
@@ -240,8 +215,7 @@ public sealed class SweepCoordinatorGrain(
         if (Driving)
         {
             foreach (var lost in Sweep!.Watchdog(cluster.IsActive, DateTimeOffset.UtcNow - scheduling.Value.StaleAfter))
-                logger.LogWarning("Sweep {Sweep}: trial {Trial} {Why}; re-driving it", SweepId, Sweep.Ledger.Spec(lost.Index).TrialId,
-                    lost.Silo is { } silo ? $"was on {silo}, which left the cluster" : "went silent");
+                logger.LogWarning("Sweep {Sweep}: trial {Trial} {Why}; re-driving it", SweepId, Sweep.Ledger.Spec(lost.Index).TrialId, lost.Why);
             _ = EnsureWatchdogAsync();
         }
         Drive();
@@ -253,7 +227,7 @@ public sealed class SweepCoordinatorGrain(
         if (Driving)
         {
             var sweep = Sweep!;
-            if (!State.CancelRequested) Dispatch(sweep);
+            if (!State.CancelRequested) Calls.Dispatch(sweep, cluster.ActiveSilos(), State.Spec!.MaxConcurrentTrials, scheduling.Value.PrefetchPerSilo);
             if (_finishing is { IsCompleted: true } done && !done.Result) _finishing = null;
             _finishing ??= sweep.NextEnd(State.CancelRequested) switch
             {
@@ -266,62 +240,20 @@ public sealed class SweepCoordinatorGrain(
         metrics.SetSweepCounts(SweepId, State.Spec is null ? null : Status());
     }
 
-    void Dispatch(Sweep sweep)
-    {
-        var silos = cluster.ActiveSilos();
-        var slots = silos.Select(s => new SiloSlots(s.Name, s.Slots)).ToList();
-        foreach (var unit in sweep.Dispatch(slots, State.Spec!.MaxConcurrentTrials, scheduling.Value.PrefetchPerSilo, DateTimeOffset.UtcNow).GroupBy(d => d.Unit))
-        {
-            var sent = unit.ToArray();
-            foreach (var _ in sent) metrics.TrialStarted(SweepId);
-            _ = Calls.StartAsync(sweep, sent, silos.First(s => s.Name == sent[0].Silo).Address);
-        }
-    }
-
     /// <summary>A silo not (or no longer) in the membership holds nothing back.</summary>
     int SlotsOf(string? silo) => cluster.ActiveSilos().FirstOrDefault(s => s.Name == silo)?.Slots ?? int.MaxValue;
 
     /// <summary>Trials the watchdog took back from lost silos will never answer a cancel: they end as cancelled. Yields false: the sweep ends at a later pass.</summary>
-    async Task<bool> CancelQueuedAsync()
-    {
-        try { foreach (var outcome in await _recorder!.CancelQueuedAsync("cancelled")) metrics.TrialFinished(SweepId, outcome.State); }
-        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: could not record its queued trials as cancelled; the next tick tries again", SweepId); }
-        return false;
-    }
+    Task<bool> CancelQueuedAsync() => Ending.CancelQueuedAsync(_recorder!);
 
-    /// <summary>
-    /// Writes the final files off every caller's path, then stores the sweep as ended. A state write first proves this
-    /// activation still owns the sweep, so a fenced one never writes them. Should anything fail, the sweep stays Running and
-    /// the next tick tries again; a crash between the files and the state makes the next activation write them again.
-    /// </summary>
-    async Task<bool> FinishAsync()
+    /// <summary>The final files, then the sweep stored as ended (see <see cref="SweepEnding.FinishAsync"/>).</summary>
+    Task<bool> FinishAsync() => Ending.FinishAsync(_recorder!, ended: () =>
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            await Store.SaveAsync();
-            var recorder = _recorder!;
-            await Task.Run(() => recorder.WriteFinalAsync());
-            (State.State, State.FinishedAt) = (State.CancelRequested ? SweepState.Cancelled : SweepState.Completed, DateTimeOffset.UtcNow);
-            _timer?.Dispose();
-            _timer = null;
-            logger.LogInformation("Sweep {Sweep} {State}: wrote {Trials} and {Metrics} ({Rows} measurements) in {Seconds:F1} s",
-                SweepId, State.State, recorder.Output.TrialsPath, recorder.Output.MetricsPath, recorder.Sweep.Ledger.MeasurementRows, clock.Elapsed.TotalSeconds);
-            Drive();
-            try { await Store.SaveAsync(); }
-            catch (Exception e) when (Store.FencedBy is null)
-            {
-                logger.LogWarning(e, "Sweep {Sweep}: could not store its end; its next activation finishes it again", SweepId);
-            }
-            _ = WatchdogReminder.UnregisterQuietlyAsync(this, logger);
-            return true;
-        }
-        catch (Exception e)
-        {
-            logger.LogError(e, "Sweep {Sweep}: writing its final files failed; the next tick tries again", SweepId);
-            return false;
-        }
-    }
+        _timer?.Dispose();
+        _timer = null;
+        Drive();
+        _ = WatchdogReminder.UnregisterQuietlyAsync(this, logger);
+    });
 
     async Task EnsureWatchdogAsync()
     {
@@ -331,15 +263,7 @@ public sealed class SweepCoordinatorGrain(
     }
 
     /// <summary>From the sweep's counters and its running trials: O(running trials), whatever the sweep's size.</summary>
-    SweepStatus Status()
-    {
-        var header = new SweepStatus
-        {
-            SweepId = SweepId, State = State.Spec is null ? SweepState.NotFound : State.State, OutputDirectory = State.OutputDirectory,
-            StartedAt = State.StartedAt, FinishedAt = State.FinishedAt,
-        };
-        return Sweep?.Status(header) ?? header;
-    }
+    SweepStatus Status() => Sweep?.Status(State.Header(SweepId)) ?? State.Header(SweepId);
 
     SweepStateStore NewStore()
     {

@@ -22,4 +22,19 @@ public sealed class SweepCoordinatorState
     /// <summary>The generation of the activation that owns the sweep: each claims the next, so a stale one is fenced by the etag.</summary>
     [Id(9)] public int Generation { get; set; }
     [Id(10)] public int RejectedCount { get; set; }
+
+    /// <summary>A (re)submit: the sweep runs again from this spec, in this folder, claimed by <paramref name="generation"/>.</summary>
+    public void Accept(SweepSpec spec, string directory, SweepPlan plan, int generation, int rejectedShown)
+    {
+        (Spec, OutputDirectory, CancelRequested, State, FinishedAt, Generation) = (spec, directory, false, SweepState.Running, null, generation);
+        Rejected = [.. plan.Rejected.Take(rejectedShown).Select(r => r.ToString())];
+        RejectedCount = plan.Rejected.Count;
+        StartedAt ??= DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>What the sweep shows of itself besides its trials.</summary>
+    public SweepStatus Header(string sweepId) => new()
+    {
+        SweepId = sweepId, State = Spec is null ? SweepState.NotFound : State, OutputDirectory = OutputDirectory, StartedAt = StartedAt, FinishedAt = FinishedAt,
+    };
 }

@@ -9,8 +9,20 @@ namespace OrleansConfusion.Grains;
 /// grain, with the placement hint of the silo the sweep chose) and cancel one. The coordinator does not await them, so a
 /// slow silo never blocks it; a failed start is handed back to the sweep, which re-queues the trials.
 /// </summary>
-internal sealed class TrialCalls(IGrainFactory grains, string sweepId, ILogger logger)
+internal sealed class TrialCalls(IGrainFactory grains, string sweepId, ConfusionMetrics metrics, ILogger logger)
 {
+    /// <summary>Sends each unit <see cref="Sweep.Dispatch"/> chose for <paramref name="silos"/>, not awaited.</summary>
+    public void Dispatch(Sweep sweep, IReadOnlyList<TrainingSilo> silos, int maxConcurrent, int prefetchPerSilo)
+    {
+        var slots = silos.Select(s => new SiloSlots(s.Name, s.Slots)).ToList();
+        foreach (var unit in sweep.Dispatch(slots, maxConcurrent, prefetchPerSilo, DateTimeOffset.UtcNow).GroupBy(d => d.Unit))
+        {
+            var sent = unit.ToArray();
+            foreach (var _ in sent) metrics.TrialStarted(sweepId);
+            _ = StartAsync(sweep, sent, silos.First(s => s.Name == sent[0].Silo).Address);
+        }
+    }
+
     public async Task StartAsync(Sweep sweep, Dispatched[] sent, SiloAddress hint)
     {
         var specs = sent.Select(d => d.Spec).ToArray();

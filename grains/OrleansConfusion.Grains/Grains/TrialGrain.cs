@@ -1,26 +1,24 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Placement;
-using OrleansConfusion.Engine.Configuration;
-using OrleansConfusion.Engine.Training;
 using OrleansConfusion.Grains.Abstractions;
 
 namespace OrleansConfusion.Grains;
 
 /// <summary>
 /// Trains one trial, or a fuse group (a configuration's seeds as one batched model, see
-/// <see cref="ITrialTrainer.TrainFused"/>), on its silo, in one training slot. StartAsync starts one worker and returns;
-/// the worker queues for a silo-local slot (a prefetched dispatch may wait behind another), where it trains on a slot
-/// thread and writes each trial's measurements to that trial's channel. An interleaving timer drains the channels and
-/// reports each trial's rows and status to the coordinator; when the worker ends, the wrapper resumes on the grain
-/// scheduler and reports each trial's outcome together with its rows not yet sent. Everything the coordinator sees is
-/// per trial (its own id and attempt), so it keeps its guarantees per seed whether the seeds trained fused or alone.
+/// <see cref="ITrialTrainer.TrainFused"/>), on its silo, in one training slot. The grain keeps the worker's lifecycle and
+/// the delivery to the coordinator; the decisions and the plumbing are plain classes: which trials a start trains
+/// (<see cref="TrialStart"/>), each trial's buffers and outcome (<see cref="TrialLane"/>), the run in a slot
+/// (<see cref="TrialWork"/>), sends in order (<see cref="SerialSends"/>) and retries (<see cref="ReportRetry"/>).
+/// StartAsync starts one worker and returns; an interleaving timer drains each trial's measurements to the
+/// coordinator; when the worker ends, this grain reports each trial's outcome with its rows not yet sent. Everything
+/// the coordinator sees is per trial (its own id and attempt), whether the seeds trained fused or alone.
 /// </summary>
 [TrainingPlacement]
 public sealed class TrialGrain(
-    [PersistentState("trial", StorageNames.Sweeps)] IPersistentState<TrialGrainState> state,
+    [PersistentState("trial", StorageNames.Sweeps)] IPersistentState<TrialGrainState> stored,
     ITrialTrainer trainer,
     SiloTrainingCapacity capacity,
     ILocalSiloDetails localSilo,
@@ -28,25 +26,26 @@ public sealed class TrialGrain(
     ConfusionMetrics metrics,
     ILogger<TrialGrain> logger) : Grain, ITrialGrain
 {
+    readonly SerialSends _sends = new();
     TrialLane[] _lanes = [];
     CancellationTokenSource? _cancellation;
     Task? _worker;
     IGrainTimer? _timer;
-    Task _flush = Task.CompletedTask;
     bool _deactivating;
     bool _finishing;
+
+    string GrainKey => this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         // Outcomes this grain could not deliver are remembered, so a repeated start re-sends them instead of retraining.
-        var stored = state.State;
-        if (stored.Specs.Length == stored.Outcomes.Length)
-            _lanes = [.. stored.Specs.Zip(stored.Outcomes, (spec, outcome) => new TrialLane(spec) { Attempt = outcome.Attempt, Outcome = outcome })];
+        var kept = stored.State;
+        if (kept.Specs.Length == kept.Outcomes.Length)
+            _lanes = [.. kept.Specs.Zip(kept.Outcomes, (spec, outcome) => new TrialLane(spec) { Attempt = outcome.Attempt, Outcome = outcome })];
         return Task.CompletedTask;
     }
 
-    Task ITrialGrain.StartAsync(TrialSpec spec, int attempt, long deliveredThroughStep) =>
-        StartLanesAsync([spec], [attempt], [deliveredThroughStep]);
+    Task ITrialGrain.StartAsync(TrialSpec spec, int attempt, long deliveredThroughStep) => StartLanesAsync([spec], [attempt], [deliveredThroughStep]);
 
     Task ITrialGrain.StartFusedAsync(TrialSpec[] seeds, int[] attempts, long[] deliveredThroughStep)
     {
@@ -61,51 +60,26 @@ public sealed class TrialGrain(
         RequestContext.Remove(IPlacementDirector.PlacementHintKey);
         if (_worker is { IsCompleted: false })
         {
-            if (_cancellation!.IsCancellationRequested) await _worker;
-            else
+            if (!_cancellation!.IsCancellationRequested)
             {
-                // Still training: a re-drive of trials that were only slow to report. Keep going under the new attempts.
-                for (int i = 0; i < specs.Length; i++)
-                {
-                    var lane = Lane(specs[i].TrialId)
-                        ?? throw new InvalidOperationException($"grain {this.GetPrimaryKeyString()} is training other trials; trial {specs[i].TrialId} cannot join them");
-                    lane.Attempt = attempts[i];
-                }
+                TrialStart.Rejoin(_lanes, specs, attempts, GrainKey);
                 return;
             }
+            await _worker;
         }
-
-        var lanes = new TrialLane[specs.Length];
-        var resend = new List<TrialLane>();
-        var train = new List<(TrialLane Lane, long Delivered)>();
-        for (int i = 0; i < specs.Length; i++)
-        {
-            if (Lane(specs[i].TrialId) is { Outcome: { State: TrialState.Completed or TrialState.Diverged } outcome } finished
-                && deliveredThroughStep[i] >= outcome.LastMeasuredStep)
-            {
-                // Finished, and the coordinator holds every row: it missed only the outcome, so send it again.
-                // Otherwise (rows lost with a coordinator, or a failed or cancelled run) the trial trains again,
-                // from its newest checkpoint whose rows the coordinator holds.
-                finished.Attempt = attempts[i];
-                resend.Add(lanes[i] = finished);
-            }
-            else
-            {
-                lanes[i] = new TrialLane(specs[i]) { Attempt = attempts[i] };
-                train.Add((lanes[i], deliveredThroughStep[i]));
-            }
-        }
-        _lanes = lanes;
-        foreach (var lane in resend) await ReportOutcomeAsync(lane, lane.Outcome! with { Attempt = lane.Attempt });
+        var start = TrialStart.Decide(_lanes, specs, attempts, deliveredThroughStep);
+        _lanes = start.Lanes;
+        foreach (var lane in start.Resend) await ReportOutcomeAsync(lane, lane.Outcome! with { Attempt = lane.Attempt });
         // Nothing is stored at start: only undelivered outcomes are ever read back (OnActivateAsync), and the
         // coordinator remembers the start; a storage write here would only delay training.
-        if (train.Count > 0) StartWorker(train);
-        else if (resend.Count > 0) await ForgetDeliveredAsync();
+        if (start.Train.Length > 0) StartWorker(start.Train);
+        else if (start.Resend.Length > 0) await ForgetDeliveredAsync();
     }
 
-    Task<TrialStatus> ITrialGrain.GetStatusAsync() => Task.FromResult(_lanes.Length > 0 ? BuildStatus(_lanes[0]) : new TrialStatus { Silo = localSilo.Name, Device = capacity.Device });
+    Task<TrialStatus> ITrialGrain.GetStatusAsync() =>
+        Task.FromResult(_lanes.Length > 0 ? Status(_lanes[0]) : new TrialStatus { Silo = localSilo.Name, Device = capacity.Device });
 
-    Task<TrialStatus[]> ITrialGrain.GetStatusesAsync() => Task.FromResult(_lanes.Select(BuildStatus).ToArray());
+    Task<TrialStatus[]> ITrialGrain.GetStatusesAsync() => Task.FromResult(_lanes.Select(Status).ToArray());
 
     Task ITrialGrain.CancelAsync()
     {
@@ -124,7 +98,7 @@ public sealed class TrialGrain(
             try { await _worker.WaitAsync(cancellationToken); }
             catch (Exception e) when (e is OperationCanceledException or TimeoutException)
             {
-                logger.LogWarning("Trial grain {Grain} did not stop before deactivation ended", this.GetPrimaryKeyString());
+                logger.LogWarning("Trial grain {Grain} did not stop before deactivation ended", GrainKey);
             }
         }
         // Normally FinishAsync has done this; a worker that outlived the wait may never get back to it.
@@ -134,9 +108,7 @@ public sealed class TrialGrain(
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 
-    TrialLane? Lane(string trialId) => _lanes.FirstOrDefault(l => l.Spec.TrialId == trialId);
-
-    void StartWorker(List<(TrialLane Lane, long Delivered)> train)
+    void StartWorker((TrialLane Lane, long Delivered)[] train)
     {
         _cancellation?.Dispose();
         _cancellation = new CancellationTokenSource();
@@ -147,97 +119,38 @@ public sealed class TrialGrain(
         _worker = RunWorkerAsync([.. train.Select(t => t.Lane)], _cancellation.Token);
     }
 
-    /// <summary>
-    /// Started from grain code, so everything after the awaited slot run is back on the grain scheduler.
-    /// It queues the trials before its first await: a prefetched dispatch is in the slot queue when StartAsync returns.
-    /// </summary>
+    /// <summary>Started from grain code, so everything after the slot run is back on the grain scheduler.</summary>
     async Task RunWorkerAsync(TrialLane[] lanes, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        // The training thread gets these locals only, never a lane or a grain field.
-        var specs = lanes.Select(l => l.Spec).ToArray();
-        var signals = lanes.Select(l => l.Signals).ToArray();
-        var contexts = lanes.Select(l => Context(l, cancellationToken)).ToArray();
-        IReadOnlyList<TrialResult>? results = null;
-        Exception? error = null;
-        try
-        {
-            results = await capacity.RunAsync(() => TrainInSlot(trainer, specs, contexts, signals, logger), cancellationToken);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            results = [.. lanes.Select(_ => new TrialResult { Status = TrialOutcomeStatus.Cancelled, Device = capacity.Device, Error = "cancelled while waiting for a training slot" })];
-        }
-        catch (Exception e)
-        {
-            error = e;
-            logger.LogError(e, "Trial grain {Grain} ({Trials}) failed", this.GetPrimaryKeyString(), string.Join(", ", specs.Select(s => s.TrialId)));
-        }
-        foreach (var lane in lanes) lane.Measurements!.Writer.TryComplete();
-        await FinishAsync(lanes, results, error, clock.Elapsed.TotalSeconds);
+        var ended = await TrialWork.RunAsync(lanes, capacity, trainer, CheckpointPath, GrainKey, logger, cancellationToken);
+        await FinishAsync(lanes, ended, clock.Elapsed.TotalSeconds);
     }
 
-    TrialTrainingContext Context(TrialLane lane, CancellationToken cancellationToken)
+    async Task FinishAsync(TrialLane[] lanes, TrialWork.Ended ended, double wallSeconds)
     {
-        var signals = lane.Signals;
-        var writer = lane.Measurements!.Writer;
-        return new TrialTrainingContext
-        {
-            OnMeasurement = r =>
-            {
-                signals.Measured(r.Step);
-                writer.TryWrite(r);
-            },
-            OnProgress = p => signals.Progress = p,
-            CancellationToken = cancellationToken,
-            CheckpointPath = CheckpointPath(lane.Spec),
-            DeliveredThroughStep = () => signals.DeliveredThroughStep,
-            Device = capacity.Device,
-            Attempt = lane.Attempt,
-        };
-    }
-
-    /// <summary>Runs on a slot thread: only its arguments, never grain fields.</summary>
-    static IReadOnlyList<TrialResult> TrainInSlot(ITrialTrainer trainer, TrialSpec[] specs, TrialTrainingContext[] contexts, WorkerSignals[] signals, ILogger logger)
-    {
-        foreach (var s in signals) s.Training = true;
-        for (int i = 0; i < specs.Length; i++)
-            logger.LogInformation("Trial {Trial} (dispatch {Dispatch}) starts training on {Device}{Fused}; the coordinator holds its rows through step {Step}",
-                specs[i].GrainKey, contexts[i].Attempt, contexts[i].Device, specs.Length > 1 ? $", fused with {specs.Length - 1} other seeds" : "", contexts[i].DeliveredThroughStep());
-        if (specs.Length == 1) return [trainer.Train(specs[0], contexts[0])];
-        var results = trainer.TrainFused(specs, contexts);
-        if (results.Count != specs.Length) throw new InvalidOperationException($"the trainer returned {results.Count} results for {specs.Length} fused seeds");
-        return results;
-    }
-
-    async Task FinishAsync(TrialLane[] lanes, IReadOnlyList<TrialResult>? results, Exception? error, double wallSeconds)
-    {
-        // Finishing first: the rows still in the channels are taken after this (with the outcomes, or by the
-        // flush below) and must not put the ended trials back into the per-trial gauges.
+        // Finishing first: the rows still buffered are taken after this (with the outcomes, or by the flush below) and
+        // must not put the ended trials back into the per-trial gauges.
         _finishing = true;
         foreach (var lane in lanes) metrics.TrialStopped(lane.Spec);
+        _timer?.Dispose();
+        _timer = null;
         if (_deactivating)
         {
-            await RetryAsync(FlushAsync, "flush measurements");
-            _timer?.Dispose();
-            _timer = null;
+            await ReportRetry.RunAsync(FlushAsync, "flush measurements", GrainKey, logger);
             return;
         }
         for (int i = 0; i < lanes.Length; i++)
         {
-            var lane = lanes[i];
-            var outcome = lane.ToOutcome(results?[i], error, wallSeconds, localSilo.Name, capacity.Device);
-            lane.Outcome = outcome;
+            var outcome = lanes[i].Outcome = lanes[i].ToOutcome(ended.Results?[i], ended.Error, wallSeconds, localSilo.Name, capacity.Device);
             logger.LogInformation("Trial {Trial} (dispatch {Dispatch}) {State} after {Steps} steps; resumed from step {Resumed}",
-                lane.Spec.GrainKey, outcome.Attempt, outcome.State, outcome.Steps, outcome.ResumedFromStep?.ToString() ?? "none (from scratch)");
+                lanes[i].Spec.GrainKey, outcome.Attempt, outcome.State, outcome.Steps, outcome.ResumedFromStep?.ToString() ?? "none (from scratch)");
         }
-        _timer?.Dispose();
-        _timer = null;
         // One retry budget for the group: each try sends the outcomes not yet delivered, in order.
-        bool delivered = await RetryAsync(async () =>
+        bool delivered = await ReportRetry.RunAsync(async () =>
         {
             foreach (var lane in lanes.Where(l => !l.OutcomeDelivered)) await ReportOutcomeAsync(lane, lane.Outcome!);
-        }, "report outcome");
+        }, "report outcome", GrainKey, logger);
         if (delivered)
         {
             await ForgetDeliveredAsync();
@@ -247,8 +160,8 @@ public sealed class TrialGrain(
         // coordinator holds their rows) instead of training again. Until then this activation holds them in memory.
         var undelivered = lanes.Where(l => !l.OutcomeDelivered).ToArray();
         logger.LogWarning("Trial grain {Grain} could not deliver the outcomes of {Trials}; it keeps them and their rows until the coordinator re-drives them",
-            this.GetPrimaryKeyString(), string.Join(", ", undelivered.Select(l => l.Spec.TrialId)));
-        state.State = new TrialGrainState { Specs = [.. undelivered.Select(l => l.Spec)], Outcomes = [.. undelivered.Select(l => l.Outcome!)] };
+            GrainKey, string.Join(", ", undelivered.Select(l => l.Spec.TrialId)));
+        stored.State = new TrialGrainState { Specs = [.. undelivered.Select(l => l.Spec)], Outcomes = [.. undelivered.Select(l => l.Outcome!)] };
         await TryPersistAsync(clear: false);
     }
 
@@ -259,82 +172,63 @@ public sealed class TrialGrain(
     /// </summary>
     async Task ForgetDeliveredAsync()
     {
-        if (state.RecordExists) await TryPersistAsync(clear: true);
+        if (stored.RecordExists) await TryPersistAsync(clear: true);
         DeactivateOnIdle();
     }
 
     /// <summary>
-    /// The last undelivered rows travel with the outcome, in one call after any flush in flight: the
-    /// coordinator never takes an outcome without the rows before it, and the hand-off costs one call.
+    /// The last undelivered rows travel with the outcome, in one call after any send in flight, so the coordinator never
+    /// takes an outcome without the rows before it. Rows beyond what one buffer holds go first, as measurements.
     /// </summary>
-    Task ReportOutcomeAsync(TrialLane lane, TrialOutcome outcome) => InTurn(async () =>
+    Task ReportOutcomeAsync(TrialLane lane, TrialOutcome outcome) => _sends.Enqueue(async () =>
     {
-        TakeMeasurements(lane);
+        var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(lane.Spec.SweepId);
+        for (TakeMeasurements(lane); lane.HasBuffered; TakeMeasurements(lane))
+        {
+            await coordinator.ReportMeasurementsAsync(lane.Spec.TrialId, lane.Attempt, [.. lane.Unsent]);
+            lane.Sent();
+        }
         RecordSteps(lane);
-        await GrainFactory.GetGrain<ISweepCoordinatorGrain>(lane.Spec.SweepId).ReportOutcomeAsync(outcome, lane.Unsent.ToArray());
-        lane.Unsent.Clear();
+        await coordinator.ReportOutcomeAsync(outcome, [.. lane.Unsent]);
+        lane.Sent();
         lane.OutcomeDelivered = true;
     });
 
     async Task OnTimerAsync(CancellationToken cancellationToken)
     {
         try { await FlushAsync(); }
-        catch (Exception e) { logger.LogWarning(e, "Trial grain {Grain} could not report; will retry", this.GetPrimaryKeyString()); }
+        catch (Exception e) { logger.LogWarning(e, "Trial grain {Grain} could not report; will retry", GrainKey); }
     }
 
-    /// <summary>
-    /// Runs <paramref name="send"/> after every send started before it: the timer's flushes, the finishing
-    /// worker's and the outcome reports all send from the lanes' unsent rows, one at a time and in order.
-    /// </summary>
-    Task InTurn(Func<Task> send)
+    Task FlushAsync() => _sends.Enqueue(async () =>
     {
-        _flush = AfterAsync(_flush, send);
-        return _flush;
-
-        static async Task AfterAsync(Task previous, Func<Task> send)
+        foreach (var lane in _lanes.Where(l => l.HasRun))
         {
-            try { await previous; }
-            catch (Exception) { /* the previous caller saw it; the rows it kept go with this send */ }
-            await send();
-        }
-    }
-
-    Task FlushAsync() => InTurn(FlushNowAsync);
-
-    async Task FlushNowAsync()
-    {
-        foreach (var lane in _lanes)
-        {
-            if (lane.Measurements is null) continue;
             TakeMeasurements(lane);
             var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(lane.Spec.SweepId);
             if (lane.Unsent.Count > 0)
             {
-                await coordinator.ReportMeasurementsAsync(lane.Spec.TrialId, lane.Attempt, lane.Unsent.ToArray());
                 // Rows go in step order and the coordinator appends them before it answers.
-                lane.Signals.Delivered(lane.Unsent[^1].Step);
-                lane.Unsent.Clear();
+                await coordinator.ReportMeasurementsAsync(lane.Spec.TrialId, lane.Attempt, [.. lane.Unsent]);
+                lane.Sent();
             }
             var status = RecordSteps(lane);
             if (lane.Outcome is null && !_finishing) await coordinator.ReportProgressAsync(status);
         }
-    }
+    });
 
-    /// <summary>Moves what the worker measured into the lane's unsent rows, in step order.</summary>
-    void TakeMeasurements(TrialLane lane)
+    int TakeMeasurements(TrialLane lane)
     {
-        while (lane.Measurements is not null && lane.Measurements.Reader.TryRead(out var record))
-        {
-            var row = MeasurementRowMapper.ToRow(lane.Spec.TrialId, record, DateTimeOffset.UtcNow);
-            metrics.MeasurementTaken(lane.Spec, row, trialRunning: !_finishing);
-            lane.Unsent.Add(row);
-        }
+        var now = DateTimeOffset.UtcNow;
+        var taken = lane.TakeMeasurements(r => MeasurementRowMapper.ToRow(lane.Spec.TrialId, r, now));
+        foreach (var row in taken) metrics.MeasurementTaken(lane.Spec, row, trialRunning: !_finishing);
+        return taken.Count;
     }
 
     /// <summary>Counts the steps trained since the last report into the throughput counters.</summary>
     TrialStatus RecordSteps(TrialLane lane)
     {
-        var status = BuildStatus(lane);
+        var status = Status(lane);
         long delta = status.Step - lane.ReportedSteps;
         if (delta > 0)
         {
@@ -344,7 +238,7 @@ public sealed class TrialGrain(
         return status;
     }
 
-    TrialStatus BuildStatus(TrialLane lane) => lane.Status(localSilo.Name, capacity.Device);
+    TrialStatus Status(TrialLane lane) => lane.Status(localSilo.Name, capacity.Device);
 
     string? CheckpointPath(TrialSpec spec)
     {
@@ -355,45 +249,17 @@ public sealed class TrialGrain(
         return Path.Combine(directory, spec.TrialId + ".safetensors");
     }
 
-    /// <summary>
-    /// Tries with backoff (1, 2, 4, 8, then 15 s apart; about 1.5 minutes in all): the coordinator may be moving to
-    /// another silo, or waiting for its storage to come back.
-    /// </summary>
-    async Task<bool> RetryAsync(Func<Task> action, string what)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await action();
-                return true;
-            }
-            catch (Exception e) when (attempt < 10)
-            {
-                logger.LogWarning("Trial {Trial} could not {What} (try {Try}): {Error}", this.GetPrimaryKeyString(), what, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(Math.Min(15, 1 << (attempt - 1))));
-            }
-            catch (Exception e)
-            {
-                logger.LogError(e, "Trial {Trial} gave up trying to {What}", this.GetPrimaryKeyString(), what);
-                return false;
-            }
-        }
-    }
-
     /// <summary>Trial state is advisory (the coordinator re-drives from its own), so a storage hiccup is not fatal.</summary>
-    async Task<bool> TryPersistAsync(bool clear)
+    async Task TryPersistAsync(bool clear)
     {
         try
         {
-            if (clear) await state.ClearStateAsync();
-            else await state.WriteStateAsync();
-            return true;
+            if (clear) await stored.ClearStateAsync();
+            else await stored.WriteStateAsync();
         }
         catch (Exception e)
         {
-            logger.LogWarning(e, "Trial {Trial} could not persist its state", this.GetPrimaryKeyString());
-            return false;
+            logger.LogWarning(e, "Trial {Trial} could not persist its state", GrainKey);
         }
     }
 }

@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using OrleansConfusion.Engine.Configuration;
+using System.Threading.Channels;
 using OrleansConfusion.Engine.Training;
 using OrleansConfusion.Grains.Abstractions;
 
@@ -7,18 +7,23 @@ namespace OrleansConfusion.Grains;
 
 /// <summary>
 /// One trial of a <see cref="TrialGrain"/>: the grain trains one, or a fuse group's seeds, and keeps for each what the
-/// coordinator must see per trial: its dispatch token, its measurement channel and unsent rows, how far its rows are
-/// delivered, and its outcome. Grain-side only (the training thread gets <see cref="Signals"/> and the channel's
-/// writer, never the lane).
+/// coordinator must see per trial: its dispatch token, its measurements on their way, how far its rows are delivered,
+/// and its outcome. Grain-side only: the training thread gets the context (<see cref="Context"/>), never the lane.
+/// Both buffers are bounded: the channel holds <see cref="ChannelCapacity"/> measurements and the unsent rows at most
+/// <see cref="MaxUnsent"/>. While the coordinator cannot be reached the unsent rows fill, the channel fills behind them,
+/// and the training thread waits at its next measurement, so a long outage pauses training instead of growing memory.
 /// </summary>
 internal sealed class TrialLane(TrialSpec spec)
 {
+    internal const int ChannelCapacity = 64;
+    internal const int MaxUnsent = 4096;
+
+    Channel<MeasurementRecord>? _measurements;
+
     public TrialSpec Spec { get; } = spec;
 
     /// <summary>The dispatch token the coordinator gave; every report carries it.</summary>
     public int Attempt { get; set; }
-
-    public Channel<MeasurementRecord>? Measurements { get; private set; }
 
     public WorkerSignals Signals { get; private set; } = new(-1);
 
@@ -32,15 +37,70 @@ internal sealed class TrialLane(TrialSpec spec)
 
     public DateTimeOffset? TrainingStartedAt { get; private set; }
 
+    /// <summary>Measurements still in the channel (the unsent rows were full when the grain last took them).</summary>
+    public bool HasBuffered => _measurements is { Reader: { CanCount: true, Count: > 0 } };
+
+    /// <summary>Whether a training run of this lane began (in this activation).</summary>
+    public bool HasRun => _measurements is not null;
+
     /// <summary>A new training run of this trial, resuming at most from <paramref name="deliveredThroughStep"/>.</summary>
     public void Begin(long deliveredThroughStep)
     {
-        Measurements = Channel.CreateUnbounded<MeasurementRecord>(new UnboundedChannelOptions { SingleReader = true });
+        _measurements = Channel.CreateBounded<MeasurementRecord>(new BoundedChannelOptions(ChannelCapacity)
+        {
+            SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait,
+        });
         Signals = new WorkerSignals(deliveredThroughStep);
         TrainingStartedAt = DateTimeOffset.UtcNow;
         Outcome = null;
         OutcomeDelivered = false;
         ReportedSteps = 0;
+    }
+
+    /// <summary>What the training thread gets for this lane: callbacks into the channel and the signals, nothing else.</summary>
+    public TrialTrainingContext Context(string? checkpointPath, string device, CancellationToken cancellationToken)
+    {
+        var signals = Signals;
+        var writer = _measurements!.Writer;
+        return new TrialTrainingContext
+        {
+            OnMeasurement = r =>
+            {
+                signals.Measured(r.Step);
+                // Full: wait here, on the training thread, until the grain drains (or the run is cancelled).
+                if (!writer.TryWrite(r)) writer.WriteAsync(r, cancellationToken).AsTask().GetAwaiter().GetResult();
+            },
+            OnProgress = p => signals.Progress = p,
+            CancellationToken = cancellationToken,
+            CheckpointPath = checkpointPath,
+            DeliveredThroughStep = () => signals.DeliveredThroughStep,
+            Device = device,
+            Attempt = Attempt,
+        };
+    }
+
+    /// <summary>The run ended: nothing more will be measured.</summary>
+    public void EndRun() => _measurements?.Writer.TryComplete();
+
+    /// <summary>Moves what the worker measured into the unsent rows, in step order, up to <see cref="MaxUnsent"/>; returns what it moved.</summary>
+    public List<MeasurementRow> TakeMeasurements(Func<MeasurementRecord, MeasurementRow> toRow)
+    {
+        var taken = new List<MeasurementRow>();
+        while (_measurements is not null && Unsent.Count < MaxUnsent && _measurements.Reader.TryRead(out var record))
+        {
+            var row = toRow(record);
+            Unsent.Add(row);
+            taken.Add(row);
+        }
+        return taken;
+    }
+
+    /// <summary>The coordinator holds the unsent rows now (it appends before it answers).</summary>
+    public void Sent()
+    {
+        if (Unsent.Count == 0) return;
+        Signals.Delivered(Unsent[^1].Step);
+        Unsent.Clear();
     }
 
     public TrialStatus Status(string silo, string device)

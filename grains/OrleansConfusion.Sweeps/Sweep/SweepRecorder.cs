@@ -14,6 +14,28 @@ public sealed class SweepRecorder(Sweep sweep, SweepOutput output) : IAsyncDispo
 
     public SweepOutput Output { get; } = output;
 
+    /// <summary>
+    /// The sweep of <paramref name="plan"/> with the records in <paramref name="directory"/> folded in, for its coordinator:
+    /// logged, and on a submit (<paramref name="rerunUnfinished"/>) a folder it cannot resume from is a spec error of output_dir.
+    /// </summary>
+    public static async Task<SweepRecorder> OpenForCoordinatorAsync(SweepPlan plan, string directory, bool rerunUnfinished, ILogger logger,
+        CancellationToken cancellationToken = default)
+    {
+        SweepRecorder recorder;
+        LoadSummary loaded;
+        try
+        {
+            (recorder, loaded) = await OpenAsync(plan, directory, rerunUnfinished, logger, cancellationToken);
+        }
+        catch (InvalidOperationException e) when (rerunUnfinished)
+        {
+            throw new SpecRejectedException("output_dir", e.Message);
+        }
+        logger.LogInformation("Sweep {Sweep}: read {Rows} rows and {Lines} trial-record lines from {Files} files in {Output}{Compacted}",
+            plan.SweepId, loaded.Rows, loaded.TrialLines, loaded.Files, directory, loaded.Compacted ? " (trial record compacted)" : "");
+        return recorder;
+    }
+
     /// <summary>A sweep of <paramref name="plan"/> with the records in <paramref name="directory"/> folded in (see <see cref="SweepOutput.LoadAsync"/>).</summary>
     public static Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(SweepPlan plan, string directory, bool rerunUnfinished,
         ILogger logger, CancellationToken cancellationToken = default) =>
@@ -73,6 +95,23 @@ public sealed class SweepRecorder(Sweep sweep, SweepOutput output) : IAsyncDispo
     }
 
     public Task WriteFinalAsync(CancellationToken cancellationToken = default) => Output.WriteFinalAsync(Sweep.Ledger, cancellationToken);
+
+    /// <summary>Page <paramref name="offset"/>.. of the sweep's per-trial summary (see <see cref="TrialResultRows.Page"/>), with the final files once it has ended.</summary>
+    public SweepResultsPage ResultsPage(string sweepId, SweepState state, int offset, int count)
+    {
+        bool ended = state is SweepState.Completed or SweepState.Cancelled;
+        return new SweepResultsPage
+        {
+            SweepId = sweepId,
+            State = state,
+            TotalTrials = Sweep.Count,
+            Offset = offset,
+            Trials = TrialResultRows.Page(Sweep, offset, count),
+            TrialsFile = ended ? Output.TrialsPath : "",
+            MetricsFile = ended ? Output.MetricsPath : "",
+            MeasurementRows = Sweep.Ledger.MeasurementRows,
+        };
+    }
 
     public ValueTask DisposeAsync() => Output.DisposeAsync();
 }
