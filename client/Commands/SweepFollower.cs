@@ -22,8 +22,8 @@ public sealed class SweepFollower(SweepProgressView view, CoordinatorResultsRead
         bool interrupted = false;
         try
         {
-            status = json ? await PollQuietlyAsync(coordinator, cancellationToken)
-                : await view.FollowAsync(ct => CoordinatorCalls.CallAsync(coordinator.GetStatusAsync, ct).AsTask(), cancellationToken);
+            status = json ? await LastAsync(coordinator, cancellationToken)
+                : await view.FollowAsync(StatusStream.FollowAsync(coordinator, cancellationToken), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -36,7 +36,7 @@ public sealed class SweepFollower(SweepProgressView view, CoordinatorResultsRead
             interrupted = true;
             await coordinator.CancelAsync();
             using var flush = new CancellationTokenSource(RunCommand.CancelFlushTimeout);
-            try { status = await PollQuietlyAsync(coordinator, flush.Token); }
+            try { status = await LastAsync(coordinator, flush.Token); }
             catch (OperationCanceledException)
             {
                 output.Fail($"the sweep did not finish cancelling within {RunCommand.CancelFlushTimeout.TotalSeconds:0} s; output may be incomplete");
@@ -73,13 +73,11 @@ public sealed class SweepFollower(SweepProgressView view, CoordinatorResultsRead
         return ExitCodes.Ok;
     }
 
-    static async Task<SweepStatus> PollQuietlyAsync(ISweepCoordinatorGrain coordinator, CancellationToken cancellationToken)
+    /// <summary>The sweep's status once it is over, from the pushed statuses, showing none of them.</summary>
+    static async Task<SweepStatus> LastAsync(ISweepCoordinatorGrain coordinator, CancellationToken cancellationToken)
     {
-        while (true)
-        {
-            var status = await CoordinatorCalls.CallAsync(coordinator.GetStatusAsync, cancellationToken);
-            if (SweepProgressView.IsOver(status)) return status;
-            await Task.Delay(SweepProgressView.PollInterval, cancellationToken);
-        }
+        SweepStatus? last = null;
+        await foreach (var status in StatusStream.FollowAsync(coordinator, cancellationToken)) last = status;
+        return last ?? throw new InvalidOperationException($"the coordinator of the sweep sent no status");
     }
 }

@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace OrleansConfusion.Cli.Views;
 
 /// <summary>
-/// Follows a sweep until it ends by polling its status. On an interactive terminal it draws one bar
+/// Follows a sweep until it ends, from the statuses its coordinator pushes. On an interactive terminal it draws one bar
 /// per running trial plus an overall bar; otherwise (redirected output, CI, tests) it prints a plain
 /// line when the picture changes and at most every <see cref="PlainInterval"/>, so logs stay readable.
 /// Both show each running trial's steps done of its total, its steps/s and time left, and the sweep's
@@ -16,16 +16,18 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeProvider? time =
 {
     readonly TimeProvider _time = time ?? TimeProvider.System;
 
-    public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     public static readonly TimeSpan PlainInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>Polls until the sweep is completed or cancelled; cancellation of the token propagates.</summary>
-    public Task<SweepStatus> FollowAsync(Func<CancellationToken, Task<SweepStatus>> poll, CancellationToken cancellationToken) =>
-        console.Profile.Capabilities.Interactive ? FollowLiveAsync(poll, cancellationToken) : FollowPlainAsync(poll, cancellationToken);
+    /// <summary>
+    /// Shows each status until one says the sweep is over, and returns that one (or the last, should the statuses end
+    /// first); cancellation of the token propagates.
+    /// </summary>
+    public Task<SweepStatus> FollowAsync(IAsyncEnumerable<SweepStatus> statuses, CancellationToken cancellationToken) =>
+        console.Profile.Capabilities.Interactive ? FollowLiveAsync(statuses, cancellationToken) : FollowPlainAsync(statuses, cancellationToken);
 
     public static bool IsOver(SweepStatus s) => s.State is SweepState.Completed or SweepState.Cancelled or SweepState.NotFound;
 
-    async Task<SweepStatus> FollowLiveAsync(Func<CancellationToken, Task<SweepStatus>> poll, CancellationToken cancellationToken)
+    async Task<SweepStatus> FollowLiveAsync(IAsyncEnumerable<SweepStatus> statuses, CancellationToken cancellationToken)
     {
         return await console.Progress()
             .AutoClear(false)
@@ -37,9 +39,10 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeProvider? time =
                 var overall = ctx.AddTask("[bold]overall[/]", maxValue: 1);
                 var bars = new Dictionary<string, ProgressTask>();
                 var throughput = new SweepThroughput();
-                while (true)
+                SweepStatus? last = null;
+                await foreach (var status in statuses.WithCancellation(cancellationToken))
                 {
-                    var status = await poll(cancellationToken);
+                    last = status;
                     var pace = throughput.Observe(status, _time.GetUtcNow());
                     // Partial trials count, so the overall bar moves between trial ends, as its rate does.
                     overall.MaxValue = Math.Max(1, status.Total);
@@ -71,19 +74,22 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeProvider? time =
                         overall.StopTask();
                         return status;
                     }
-                    await Task.Delay(PollInterval, cancellationToken);
+                    // Statuses are pushed when something changed: draw each one now, not at the next refresh tick.
+                    ctx.Refresh();
                 }
+                return last ?? throw new InvalidOperationException("the coordinator sent no status");
             });
     }
 
-    async Task<SweepStatus> FollowPlainAsync(Func<CancellationToken, Task<SweepStatus>> poll, CancellationToken cancellationToken)
+    async Task<SweepStatus> FollowPlainAsync(IAsyncEnumerable<SweepStatus> statuses, CancellationToken cancellationToken)
     {
         string? lastLine = null;
         var lastPrinted = DateTimeOffset.MinValue;
         var throughput = new SweepThroughput();
-        while (true)
+        SweepStatus? last = null;
+        await foreach (var status in statuses.WithCancellation(cancellationToken))
         {
-            var status = await poll(cancellationToken);
+            last = status;
             var now = _time.GetUtcNow();
             string line = PlainLine(status, throughput.Observe(status, now));
             bool changed = line != lastLine;
@@ -93,8 +99,8 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeProvider? time =
                 (lastLine, lastPrinted) = (line, now);
             }
             if (IsOver(status)) return status;
-            await Task.Delay(PollInterval, cancellationToken);
         }
+        return last ?? throw new InvalidOperationException("the coordinator sent no status");
     }
 
     /// <summary>

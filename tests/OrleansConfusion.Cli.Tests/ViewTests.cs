@@ -61,7 +61,7 @@ public sealed class ViewTests
             new SweepStatus { SweepId = "s", State = SweepState.Completed, Total = 2, Completed = 2 },
         ]);
 
-        var final = await view.FollowAsync(_ => Task.FromResult(script.Dequeue()), CancellationToken.None);
+        var final = await view.FollowAsync(Pushed(script.Select(status => (0.0, status)), clock: null), CancellationToken.None);
 
         Assert.Equal(SweepState.Completed, final.State);
         Assert.Contains("s: 0/2 finished [#---------] (1 running, 1 queued, 0 failed)", console.Output);
@@ -77,6 +77,17 @@ public sealed class ViewTests
     }
 
     static readonly DateTimeOffset T0 = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Statuses as a coordinator would push them, each arriving "later" on <paramref name="clock"/> by what the script says.</summary>
+    static async IAsyncEnumerable<SweepStatus> Pushed(IEnumerable<(double Seconds, SweepStatus Status)> script, SteppedClock? clock)
+    {
+        foreach (var (seconds, status) in script)
+        {
+            await Task.Yield();
+            if (clock is not null) clock.Now = T0.AddSeconds(seconds);
+            yield return status;
+        }
+    }
 
     static SweepStatus Running(int finished, int total, params TrialStatus[] active) => new()
     {
@@ -149,12 +160,7 @@ public sealed class ViewTests
             (40, new SweepStatus { SweepId = "quick", State = SweepState.Completed, Total = 4, Completed = 4 }),
         ]);
 
-        await view.FollowAsync(_ =>
-        {
-            var (seconds, status) = script.Dequeue();
-            clock.Now = T0.AddSeconds(seconds);
-            return Task.FromResult(status);
-        }, CancellationToken.None);
+        await view.FollowAsync(Pushed(script, clock), CancellationToken.None);
 
         // One trial's work in 10 s: 6 trials/min, 3 trials left: 30 s.
         Assert.Contains("quick: 0/4 finished [##--------] (1 running, 3 queued, 0 failed), 6.0 trials/min, ETA 30s; mlp w4 [##########] 100/100 steps, 10.0 steps/s, ETA 0s", console.Output);
@@ -174,12 +180,7 @@ public sealed class ViewTests
             (20, new SweepStatus { SweepId = "quick", State = SweepState.Completed, Total = 2, Completed = 2 }),
         ]);
 
-        await view.FollowAsync(_ =>
-        {
-            var (seconds, status) = script.Dequeue();
-            clock.Now = T0.AddSeconds(seconds);
-            return Task.FromResult(status);
-        }, CancellationToken.None);
+        await view.FollowAsync(Pushed(script, clock), CancellationToken.None);
 
         Assert.Contains("mlp w8 starting (no progress report yet)", console.Output);
         Assert.Contains("mlp w8 25/50 steps, 5.0 steps/s, ETA 5s", console.Output);

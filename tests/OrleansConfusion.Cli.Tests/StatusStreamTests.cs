@@ -1,0 +1,49 @@
+using System.Runtime.CompilerServices;
+using OrleansConfusion.Cli.Cluster;
+using OrleansConfusion.Grains.Abstractions;
+
+namespace OrleansConfusion.Cli.Tests;
+
+/// <summary>`watch` and `run` follow pushed statuses, and subscribe again when a coordinator failover breaks the stream.</summary>
+public sealed class StatusStreamTests
+{
+    /// <summary>A coordinator whose first stream breaks the way a dying silo breaks it, and whose second runs to the end.</summary>
+    sealed class FailingOverCoordinator : ISweepCoordinatorGrain
+    {
+        public int Subscriptions { get; private set; }
+
+        public async IAsyncEnumerable<SweepStatus> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Yield();
+            if (++Subscriptions == 1)
+            {
+                yield return Status(SweepState.Running, 1);
+                throw new EnumerationAbortedException("the grain deactivated");
+            }
+            yield return Status(SweepState.Running, 2);
+            yield return Status(SweepState.Completed, 4);
+            // A coordinator never sends past the end; were it to, the client must not wait for it.
+            yield return Status(SweepState.Running, 99);
+        }
+
+        static SweepStatus Status(SweepState state, int completed) => new() { SweepId = "s", State = state, Total = 4, Completed = completed };
+
+        public Task<SweepSubmission> SubmitAsync(SweepSpec spec) => throw new NotSupportedException();
+        public Task<SweepStatus> GetStatusAsync() => throw new NotSupportedException("watch must not poll");
+        public Task<SweepResultsPage> GetResultsAsync(int offset, int count) => throw new NotSupportedException();
+        public Task CancelAsync() => throw new NotSupportedException();
+        public Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows) => throw new NotSupportedException();
+        public Task ReportProgressAsync(TrialStatus status) => throw new NotSupportedException();
+        public Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task A_stream_broken_by_a_failover_is_followed_again_to_the_sweeps_end()
+    {
+        var coordinator = new FailingOverCoordinator();
+        var seen = new List<int>();
+        await foreach (var status in StatusStream.FollowAsync(coordinator, CancellationToken.None)) seen.Add(status.Completed);
+        Assert.Equal([1, 2, 4], seen);
+        Assert.Equal(2, coordinator.Subscriptions);
+    }
+}
