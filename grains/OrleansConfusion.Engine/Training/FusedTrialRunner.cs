@@ -91,124 +91,66 @@ public static class FusedTrialRunner
         }
     }
 
-    /// <summary>One lockstep group: seeds at the same step, trained and measured together.</summary>
+    /// <summary>One lockstep group: seeds at the same step, trained and measured together by <see cref="EpochLoop"/>.</summary>
     private sealed class FusedGroup(
         TrialConfig[] configs, DatasetSplits data, TrialRunContext[] contexts, nn.Module<Tensor, Tensor>[] models, TrialCheckpoint?[] resumed, Stopwatch clock)
+        : ILockstepModel
     {
         // Each seed reports the parameter count it has unfused.
         private readonly TrialRunState[] _seeds =
             [.. configs.Select((c, i) => new TrialRunState(c, contexts[i], resumed[i], clock, ModelFactory.ParameterCount(models[i])))];
 
+        private FusedMlp? _model;
+        private FusedMeasurementProbe? _probe;
+        private Tensor?[] _momentumBuffers = [];
+
         public TrialResult[] Run()
         {
             var config = configs[0];
-            var training = config.Training;
             var device = contexts[0].Device;
-            int n = data.Train.Count;
-            int count = configs.Length;
-            long stepsPerEpoch = TrialRunner.StepsPerEpoch(n, training.BatchSize);
-            long totalSteps = TrialRunner.TotalSteps(training, n);
-            int epochs = (int)((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
-
-            using var model = new FusedMlp(models, config.Model);
-            using var probe = new FusedMeasurementProbe(config.Measurement, [.. configs.Select(c => c.Seed)], data, device);
-            var momentumBuffers = new Tensor?[model.Parameters.Count];
+            using var model = _model = new FusedMlp(models, config.Model);
+            using var probe = _probe = new FusedMeasurementProbe(config.Measurement, [.. configs.Select(c => c.Seed)], data, device);
+            _momentumBuffers = new Tensor?[model.Parameters.Count];
             try
             {
-                int firstEpoch = resumed[0]?.CompletedEpochs ?? 0;
-                long step = resumed[0]?.Step ?? 0;
-                if (resumed[0] is null)
-                    foreach (var s in Measure(model, probe, step, epoch: 0))
-                        s.Finish(TrialOutcomeStatus.Diverged, 0, device, "non-finite loss at initialisation");
-
-                var progress = _seeds.Select(s => new ProgressThrottle(s.Context.OnProgress, totalSteps, training.BatchSize)).ToArray();
-                for (int epoch = firstEpoch; epoch < epochs && step < totalSteps && _seeds.Any(s => s.Active); epoch++)
-                {
-                    double lr = TrialRunner.LearningRate(training, epoch);
-                    foreach (var s in _seeds) s.LearningRate = lr;
-                    var orders = configs.Select(c => TrialRunner.Permutation(n, c.Seed, epoch)).ToArray();
-                    for (long b = 0; b < stepsPerEpoch && step < totalSteps; b++)
-                    {
-                        foreach (var s in _seeds.Where(s => s.Active && s.Context.CancellationToken.IsCancellationRequested))
-                            s.Finish(TrialOutcomeStatus.Cancelled, epoch, device);
-                        if (!_seeds.Any(s => s.Active)) break;
-
-                        var losses = Step(model, probe, orders, b * training.BatchSize, training, lr, momentumBuffers);
-                        step++;
-                        for (int i = 0; i < count; i++)
-                        {
-                            var s = _seeds[i];
-                            if (!s.Active) continue;
-                            s.Step = step;
-                            if (!double.IsFinite(losses[i]))
-                            {
-                                s.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite training loss at step {step}");
-                                continue;
-                            }
-                            s.AddSgdLoss(losses[i]);
-                            progress[i].Report(step, epoch, losses[i]);
-                        }
-
-                        bool dueByStep = config.Measurement.EveryNSteps > 0 && step % config.Measurement.EveryNSteps == 0;
-                        if (dueByStep)
-                            foreach (var s in Measure(model, probe, step, epoch))
-                                s.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite loss at step {step}");
-                    }
-                    if (!_seeds.Any(s => s.Active)) break;
-                    bool last = epoch == epochs - 1 || step >= totalSteps;
-                    if ((config.Measurement.EachEpoch || last) && _seeds.Any(s => s.Active && s.LastMeasuredStep != step))
-                        foreach (var s in Measure(model, probe, step, epoch + 1))
-                            s.Finish(TrialOutcomeStatus.Diverged, epoch + 1, device, $"non-finite loss at step {step}");
-                    for (int i = 0; i < count; i++)
-                    {
-                        var s = _seeds[i];
-                        if (!s.Active || s.Context.CheckpointPath is not { } checkpoint) continue;
-                        model.CopyTo(i, models[i], batchNormSteps: step);
-                        s.Checkpoint(epoch + 1).Save(checkpoint, models[i], s.Context.DeliveredThroughStep);
-                    }
-                }
-                foreach (var s in _seeds.Where(s => s.Active)) s.Finish(TrialOutcomeStatus.Completed, epochs, device);
+                EpochLoop.Run(configs, _seeds, this, data.Train.Count, device, resumed[0] is not null, resumed[0]?.CompletedEpochs ?? 0);
                 return [.. _seeds.Select(s => s.Result!)];
             }
             finally
             {
-                foreach (var t in momentumBuffers) t?.Dispose();
+                foreach (var t in _momentumBuffers) t?.Dispose();
             }
         }
 
         /// <summary>One SGD step of every seed on its own next batch; returns each seed's mini-batch loss (before the step).</summary>
-        private float[] Step(FusedMlp model, FusedMeasurementProbe probe, long[][] orders, long start, TrainingConfig training, double lr, Tensor?[] momentumBuffers)
+        public float[] Step(long[][] orders, long start, double[] learningRates, bool[] active)
         {
             using var scope = NewDisposeScope();
-            var x = probe.TrainInputs;
+            var training = configs[0].Training;
+            var x = _probe!.TrainInputs;
             int count = orders.Length;
             long end = Math.Min(start + training.BatchSize, orders[0].Length);
             int b = (int)(end - start);
             var indices = new long[count * b];
             for (int s = 0; s < count; s++) Array.Copy(orders[s], start, indices, s * b, b);
-            var (inputs, labels) = FusedMlp.Gather(x, probe.TrainLabels, tensor(indices, [count, b], device: x.device));
-            var losses = FusedMlp.Losses(model.Forward(inputs, training: true, perSeed: true), labels);
-            var grads = autograd.grad([losses.sum()], model.Parameters);
+            var (inputs, labels) = FusedMlp.Gather(x, _probe.TrainLabels, tensor(indices, [count, b], device: x.device));
+            var losses = FusedMlp.Losses(_model!.Forward(inputs, training: true, perSeed: true), labels);
+            var grads = autograd.grad([losses.sum()], _model.Parameters);
             // Masking costs an op per parameter, so only once a seed has stopped.
-            var active = _seeds.All(s => s.Active) ? null : tensor(_seeds.Select(s => s.Active).ToArray(), device: x.device);
-            model.SgdStep(grads, lr, training.Momentum, training.WeightDecay, active, momentumBuffers);
+            var mask = active.All(a => a) ? null : tensor(active, device: x.device);
+            _model.SgdStep(grads, learningRates[0], training.Momentum, training.WeightDecay, mask, _momentumBuffers);
             return losses.cpu().data<float>().ToArray();
         }
 
-        /// <summary>Measures the active seeds and reports each record; returns the seeds that diverged (non-finite loss).</summary>
-        private List<TrialRunState> Measure(FusedMlp model, FusedMeasurementProbe probe, long step, int epoch)
+        /// <summary>Measures the flagged seeds; a fused seed's wall time is the group's so far.</summary>
+        public MeasurementRecord?[] Measure(bool[] measured, long step, int epoch, TrialRunState[] members) =>
+            [.. _probe!.Measure(_model!, models, measured, step, epoch).Select((r, i) => r is null ? null : r with { LearningRate = members[i].LearningRate, WallSeconds = members[i].Elapsed })];
+
+        /// <summary>A seed's checkpoint is an unfused one: its slice of the fused model goes into its own model first.</summary>
+        public void SaveCheckpoint(int member, TrialCheckpoint checkpoint, TrialRunState state)
         {
-            var measured = _seeds.Select(s => s.Active).ToArray();
-            var records = probe.Measure(model, models, measured, step, epoch);
-            var diverged = new List<TrialRunState>();
-            for (int i = 0; i < _seeds.Length; i++)
-            {
-                if (records[i] is not { } r) continue;
-                // A fused seed's wall time is the group's so far.
-                var s = _seeds[i];
-                if (!s.Record(r with { LearningRate = s.LearningRate, WallSeconds = s.Elapsed })) diverged.Add(s);
-            }
-            return diverged;
+            _model!.CopyTo(member, models[member], batchNormSteps: state.Step);
+            checkpoint.Save(state.Context.CheckpointPath!, models[member], state.Context.DeliveredThroughStep);
         }
     }
 }

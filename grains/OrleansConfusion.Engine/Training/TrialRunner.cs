@@ -15,24 +15,26 @@ namespace OrleansConfusion.Engine.Training;
 /// All randomness (init, data order, measurement draws) derives from the trial seed, never from
 /// torch's global generator, so a CPU run is deterministic even beside other runs in the process.
 /// </summary>
-public sealed class TrialRunner
+public static class TrialRunner
 {
-    private readonly TrialConfig _config;
-    private readonly DatasetSplits _data;
-    private readonly TrialRunContext _context;
-    private readonly Stopwatch _clock = new();
-
-    private TrialRunner(TrialConfig config, DatasetSplits data, TrialRunContext context)
-    {
-        _config = config;
-        _data = data;
-        _context = context;
-    }
-
     public static TrialResult Run(TrialConfig config, DatasetSplits data, TrialRunContext context)
     {
         ConfigValidator.ThrowIfInvalid(config);
-        return new TrialRunner(config, data, context).Run();
+        var clock = Stopwatch.StartNew();
+        var device = context.Device;
+        var train = data.Train;
+        using var generator = new Generator((ulong)config.Seed);
+        using var model = ModelFactory.Create(config.Model, train.SampleShape, train.NumClasses, generator);
+        model.to(device);
+        // The probe holds the one device copy of the data; training reads the same tensors.
+        using var probe = new MeasurementProbe(config, data, device);
+        var training = config.Training;
+        using var optimizer = optim.SGD(model.parameters(), training.LearningRate, training.Momentum, weight_decay: training.WeightDecay);
+
+        var resumed = context.CheckpointPath is { } path ? TrialCheckpoint.TryLoad(path, model, context.DeliveredThroughStep?.Invoke()) : null;
+        var state = new TrialRunState(config, context, resumed, clock, ModelFactory.ParameterCount(model));
+        EpochLoop.Run([config], [state], new Alone(model, optimizer, probe, training.BatchSize), train.Count, device, resumed is not null, resumed?.CompletedEpochs ?? 0);
+        return state.Result!;
     }
 
     /// <summary>Steps in one epoch: every batch, the last one possibly smaller.</summary>
@@ -41,64 +43,29 @@ public sealed class TrialRunner
     public static long TotalSteps(TrainingConfig training, int samples) =>
         training.Steps > 0 ? training.Steps : training.Epochs * StepsPerEpoch(samples, training.BatchSize);
 
-    private TrialResult Run()
+    /// <summary>One trial as the epoch loop's single member: torch's SGD optimizer on the unfused model.</summary>
+    private sealed class Alone(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, MeasurementProbe probe, int batchSize) : ILockstepModel
     {
-        _clock.Start();
-        var training = _config.Training;
-        var device = _context.Device;
-        var train = _data.Train;
-        int n = train.Count;
-        long stepsPerEpoch = StepsPerEpoch(n, training.BatchSize);
-        long totalSteps = TotalSteps(training, n);
-        int epochs = (int)((totalSteps + stepsPerEpoch - 1) / stepsPerEpoch);
+        private double _learningRate = double.NaN;
 
-        using var generator = new Generator((ulong)_config.Seed);
-        using var model = ModelFactory.Create(_config.Model, train.SampleShape, train.NumClasses, generator);
-        model.to(device);
-        // The probe holds the one device copy of the data; training reads the same tensors.
-        using var probe = new MeasurementProbe(_config, _data, device);
-        var (trainX, trainY) = (probe.TrainInputs, probe.TrainLabels);
-        using var optimizer = optim.SGD(model.parameters(), training.LearningRate, training.Momentum, weight_decay: training.WeightDecay);
-
-        var resumed = _context.CheckpointPath is { } path ? TrialCheckpoint.TryLoad(path, model, _context.DeliveredThroughStep?.Invoke()) : null;
-        var state = new TrialRunState(_config, _context, resumed, _clock, ModelFactory.ParameterCount(model));
-        int firstEpoch = resumed?.CompletedEpochs ?? 0;
-        if (resumed is null && !Measure(model, probe, state, epoch: 0))
-            return state.Finish(TrialOutcomeStatus.Diverged, 0, device, "non-finite loss at initialisation");
-
-        var progress = new ProgressThrottle(_context.OnProgress, totalSteps, training.BatchSize);
-        for (int epoch = firstEpoch; epoch < epochs && state.Step < totalSteps; epoch++)
+        public float[] Step(long[][] orders, long start, double[] learningRates, bool[] active)
         {
-            double lr = LearningRate(training, epoch);
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            state.LearningRate = lr;
-            long[] order = Permutation(n, _config.Seed, epoch);
-            for (long b = 0; b < stepsPerEpoch && state.Step < totalSteps; b++)
+            if (learningRates[0] != _learningRate)
             {
-                if (_context.CancellationToken.IsCancellationRequested)
-                    return state.Finish(TrialOutcomeStatus.Cancelled, epoch, device);
-
-                double loss = Step(model, optimizer, trainX, trainY, order, b * training.BatchSize, training.BatchSize);
-                state.Step++;
-                if (!double.IsFinite(loss))
-                    return state.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite training loss at step {state.Step}");
-                state.AddSgdLoss(loss);
-                progress.Report(state.Step, epoch, loss);
-
-                bool dueByStep = _config.Measurement.EveryNSteps > 0 && state.Step % _config.Measurement.EveryNSteps == 0;
-                if (dueByStep && !Measure(model, probe, state, epoch))
-                    return state.Finish(TrialOutcomeStatus.Diverged, epoch, device, $"non-finite loss at step {state.Step}");
+                foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRates[0];
+                _learningRate = learningRates[0];
             }
-            bool last = epoch == epochs - 1 || state.Step >= totalSteps;
-            if ((_config.Measurement.EachEpoch || last) && state.LastMeasuredStep != state.Step && !Measure(model, probe, state, epoch + 1))
-                return state.Finish(TrialOutcomeStatus.Diverged, epoch + 1, device, $"non-finite loss at step {state.Step}");
-            if (_context.CheckpointPath is { } checkpoint)
-                state.Checkpoint(epoch + 1).Save(checkpoint, model, _context.DeliveredThroughStep);
+            return [TrialRunner.Step(model, optimizer, probe.TrainInputs, probe.TrainLabels, orders[0], start, batchSize)];
         }
-        return state.Finish(TrialOutcomeStatus.Completed, epochs, device);
+
+        public MeasurementRecord?[] Measure(bool[] measured, long step, int epoch, TrialRunState[] members) =>
+            [measured[0] ? probe.Measure(model, step, epoch, members[0].LearningRate, members[0].Elapsed) : null];
+
+        public void SaveCheckpoint(int member, TrialCheckpoint checkpoint, TrialRunState state) =>
+            checkpoint.Save(state.Context.CheckpointPath!, model, state.Context.DeliveredThroughStep);
     }
 
-    private static double Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y, long[] order, long start, int batchSize)
+    private static float Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor x, Tensor y, long[] order, long start, int batchSize)
     {
         using var scope = NewDisposeScope();
         long end = Math.Min(start + batchSize, order.Length);
@@ -110,10 +77,6 @@ public sealed class TrialRunner
         optimizer.step();
         return loss.ToSingle();
     }
-
-    /// <summary>Runs one measurement and reports it. Returns false when the model has diverged.</summary>
-    private static bool Measure(nn.Module<Tensor, Tensor> model, MeasurementProbe probe, TrialRunState state, int epoch) =>
-        state.Record(probe.Measure(model, state.Step, epoch, state.LearningRate, state.Elapsed));
 
     /// <summary>Step decay: the base rate times factor^(number of decay epochs already reached).</summary>
     public static double LearningRate(TrainingConfig training, int epoch) =>

@@ -80,7 +80,7 @@ public sealed class TrialRunnerTests
         var (resumed, resumedRecords) = Run(config, path);
         Assert.True(resumed.Resumed);
         Assert.Equal(TrialOutcomeStatus.Completed, resumed.Status);
-        Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 6);
+        Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 1e-6);
         // No step is reported twice across the two attempts.
         var steps = firstRecords.Concat(resumedRecords).Select(r => r.Step).ToList();
         Assert.Equal(steps.Distinct().Count(), steps.Count);
@@ -106,7 +106,7 @@ public sealed class TrialRunnerTests
         Assert.Equal(expectedFrom < 0 ? null : expectedFrom, resumed.ResumedFromStep);
         Assert.Equal(expectedSteps, records.Select(r => r.Step));
         Assert.Equal(TrialOutcomeStatus.Completed, resumed.Status);
-        Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 6);
+        Assert.Equal(straight.FinalLoss, resumed.FinalLoss, 1e-6);
     }
 
     [Fact]
