@@ -33,6 +33,8 @@ public sealed class SweepCoordinatorGrain(
     DateTime _nextOwnershipCheck;
     readonly StatusFeed _feed = new();
 
+    Task _recordingDecided = Task.CompletedTask;
+
     // The sweep's end in progress, off every caller's path. It yields false when it did not end the sweep (failed, or
     // more to do), and is then cleared for the next pass.
     Task<bool>? _finishing;
@@ -41,9 +43,9 @@ public sealed class SweepCoordinatorGrain(
 
     SweepStateStore Store => _store ??= NewStore();
 
-    TrialCalls Calls => _calls ??= new TrialCalls(GrainFactory, SweepId, metrics, logger);
+    TrialCalls Calls => _calls ??= new TrialCalls(GrainFactory, SweepId, metrics, logger, afterStartFailed: Drive);
 
-    SweepEnding Ending => _ending ??= new SweepEnding(SweepId, Store, metrics, logger);
+    SweepEnding Ending => _ending ??= new SweepEnding(SweepId, Store, logger);
 
     SweepCoordinatorState State => Store.State;
 
@@ -128,7 +130,8 @@ public sealed class SweepCoordinatorGrain(
         if (State.State != SweepState.Running || Sweep is null) return;
         State.CancelRequested = true;
         await Store.SaveAsync();
-        foreach (var outcome in await _recorder!.CancelQueuedAsync("cancelled before it started")) metrics.TrialFinished(SweepId, outcome.State);
+        Sweep.CancelQueued("cancelled before it started", DateTimeOffset.UtcNow);
+        await RecordDecidedAsync();
         foreach (var unit in Sweep.RunningUnits()) _ = Calls.CancelAsync(Sweep, unit);
         Drive();
     }
@@ -228,13 +231,10 @@ public sealed class SweepCoordinatorGrain(
         {
             var sweep = Sweep!;
             if (!State.CancelRequested) Calls.Dispatch(sweep, cluster.ActiveSilos(), State.Spec!.MaxConcurrentTrials, scheduling.Value.PrefetchPerSilo);
+            if (sweep.NextEnd(State.CancelRequested) == SweepEnd.CancelQueued) sweep.CancelQueued("cancelled", DateTimeOffset.UtcNow);
+            if (sweep.Decided.Count > 0) _ = RecordDecidedQuietlyAsync();
             if (_finishing is { IsCompleted: true } done && !done.Result) _finishing = null;
-            _finishing ??= sweep.NextEnd(State.CancelRequested) switch
-            {
-                SweepEnd.CancelQueued => CancelQueuedAsync(),
-                SweepEnd.Finish => FinishAsync(),
-                _ => null,
-            };
+            if (sweep.NextEnd(State.CancelRequested) == SweepEnd.Finish) _finishing ??= FinishAsync();
         }
         _feed.Changed();
         metrics.SetSweepCounts(SweepId, State.Spec is null ? null : Status());
@@ -243,11 +243,31 @@ public sealed class SweepCoordinatorGrain(
     /// <summary>A silo not (or no longer) in the membership holds nothing back.</summary>
     int SlotsOf(string? silo) => cluster.ActiveSilos().FirstOrDefault(s => s.Name == silo)?.Slots ?? int.MaxValue;
 
-    /// <summary>Trials the watchdog took back from lost silos will never answer a cancel: they end as cancelled. Yields false: the sweep ends at a later pass.</summary>
-    Task<bool> CancelQueuedAsync() => Ending.CancelQueuedAsync(_recorder!);
+    /// <summary>
+    /// Records what the sweep decided itself (a cancelled queue, a trial given up), after any such recording in flight:
+    /// one at a time, so outcomes are appended in the order they were decided.
+    /// </summary>
+    Task RecordDecidedAsync()
+    {
+        var recorder = _recorder!;
+        return _recordingDecided = AfterAsync(_recordingDecided);
+
+        async Task AfterAsync(Task previous)
+        {
+            try { await previous; }
+            catch (Exception) { /* its outcomes went back to the sweep and are in this pass */ }
+            foreach (var outcome in await recorder.RecordDecidedAsync()) metrics.TrialFinished(SweepId, outcome.State);
+        }
+    }
+
+    async Task RecordDecidedQuietlyAsync()
+    {
+        try { await RecordDecidedAsync(); }
+        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: could not record the outcomes it decided; the next tick tries again", SweepId); }
+    }
 
     /// <summary>The final files, then the sweep stored as ended (see <see cref="SweepEnding.FinishAsync"/>).</summary>
-    Task<bool> FinishAsync() => Ending.FinishAsync(_recorder!, ended: () =>
+    Task<bool> FinishAsync() => Ending.FinishAsync(_recorder!, RecordDecidedAsync, ended: () =>
     {
         _timer?.Dispose();
         _timer = null;

@@ -4,31 +4,25 @@ using OrleansConfusion.Grains.Abstractions;
 namespace OrleansConfusion.Grains;
 
 /// <summary>
-/// The I/O of a sweep's end, for its coordinator: the queued trials of a cancelled sweep recorded as cancelled, and the
-/// final files written and the sweep stored as ended. When to do either is <see cref="Sweep.NextEnd"/>'s decision.
+/// The I/O of a sweep's end, for its coordinator: the final files written and the sweep stored as ended. When is
+/// <see cref="Sweep.NextEnd"/>'s decision.
 /// </summary>
-internal sealed class SweepEnding(string sweepId, SweepStateStore store, ConfusionMetrics metrics, ILogger logger)
+internal sealed class SweepEnding(string sweepId, SweepStateStore store, ILogger logger)
 {
-    /// <summary>Records the queued trials as cancelled; yields false, because the sweep ends at a later pass (once running trials answer).</summary>
-    public async Task<bool> CancelQueuedAsync(SweepRecorder recorder)
-    {
-        try { foreach (var outcome in await recorder.CancelQueuedAsync("cancelled")) metrics.TrialFinished(sweepId, outcome.State); }
-        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: could not record its queued trials as cancelled; the next tick tries again", sweepId); }
-        return false;
-    }
-
     /// <summary>
     /// Writes the final files off every caller's path, then stores the sweep as ended; <paramref name="ended"/> runs on the
     /// grain's scheduler in between. A state write first proves this activation still owns the sweep, so a fenced one never
     /// writes them. Should anything fail, the sweep stays Running and the next tick tries again (false); a crash between
     /// the files and the state makes the next activation write them again.
     /// </summary>
-    public async Task<bool> FinishAsync(SweepRecorder recorder, Action ended)
+    public async Task<bool> FinishAsync(SweepRecorder recorder, Func<Task> recordDecided, Action ended)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var state = store.State;
         try
         {
+            // The outcomes the sweep decided itself are in the record before the files that show them.
+            await recordDecided();
             await store.SaveAsync();
             await Task.Run(() => recorder.WriteFinalAsync());
             (state.State, state.FinishedAt) = (state.CancelRequested ? SweepState.Cancelled : SweepState.Completed, DateTimeOffset.UtcNow);

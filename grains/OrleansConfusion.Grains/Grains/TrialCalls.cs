@@ -9,7 +9,8 @@ namespace OrleansConfusion.Grains;
 /// grain, with the placement hint of the silo the sweep chose) and cancel one. The coordinator does not await them, so a
 /// slow silo never blocks it; a failed start is handed back to the sweep, which re-queues the trials.
 /// </summary>
-internal sealed class TrialCalls(IGrainFactory grains, string sweepId, ConfusionMetrics metrics, ILogger logger)
+/// <param name="afterStartFailed">Runs (on the grain scheduler) once a failed start is handed back: the sweep may have decided something.</param>
+internal sealed class TrialCalls(IGrainFactory grains, string sweepId, ConfusionMetrics metrics, ILogger logger, Action afterStartFailed)
 {
     /// <summary>Sends each unit <see cref="Sweep.Dispatch"/> chose for <paramref name="silos"/>, not awaited.</summary>
     public void Dispatch(Sweep sweep, IReadOnlyList<TrainingSilo> silos, int maxConcurrent, int prefetchPerSilo)
@@ -37,7 +38,8 @@ internal sealed class TrialCalls(IGrainFactory grains, string sweepId, Confusion
         {
             logger.LogWarning(e, "Sweep {Sweep}: starting trial {Trial} (dispatch {Token}{Fused}) failed; it goes back to the queue",
                 sweepId, specs[0].TrialId, sent[0].Token, sent.Length > 1 ? $", fused with {sent.Length - 1} other seeds" : "");
-            foreach (var d in sent) sweep.StartFailed(d.Index, d.Token);
+            foreach (var d in sent) sweep.StartFailed(d.Index, d.Token, $"{e.GetType().Name}: {e.Message}");
+            afterStartFailed();
         }
         finally
         {

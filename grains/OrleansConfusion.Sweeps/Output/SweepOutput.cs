@@ -238,12 +238,3 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
 
     readonly record struct RecordFile(string Path, int Generation);
 }
-
-/// <summary>
-/// One line of the trial record: a start of training (no outcome) or an outcome, with the attempt it counts and when
-/// that training run began (so a run is never counted twice).
-/// </summary>
-public sealed record TrialEvent(string TrialId, int Attempt, TrialOutcome? Outcome, DateTimeOffset? StartedAt);
-
-/// <summary>What a load found: held rows, trial-record lines, record files, and whether the trial record was compacted.</summary>
-public readonly record struct LoadSummary(long Rows, long TrialLines, int Files, bool Compacted);

@@ -32,6 +32,26 @@ public sealed class Sweep
 
     public SlotBoard Board { get; } = new();
 
+    readonly List<TrialOutcome> _decided = [];
+
+    /// <summary>
+    /// Outcomes the sweep decided itself, without a trial's report (a cancelled queue, a trial given up): they count at
+    /// once, and the coordinator makes them durable (<see cref="SweepRecorder.RecordDecidedAsync"/>). Should it crash
+    /// first, a later activation finds those trials open and decides again.
+    /// </summary>
+    public IReadOnlyList<TrialOutcome> Decided => _decided;
+
+    /// <summary>Decided outcomes whose recording failed, to be recorded by the next call.</summary>
+    public void Redecide(IEnumerable<TrialOutcome> outcomes) => _decided.InsertRange(0, outcomes);
+
+    /// <summary>Hands the decided outcomes over for recording.</summary>
+    public List<TrialOutcome> TakeDecided()
+    {
+        var taken = new List<TrialOutcome>(_decided);
+        _decided.Clear();
+        return taken;
+    }
+
     public int Count => Ledger.Count;
 
     /// <summary>Whether <paramref name="plan"/> holds the same trials in the same order, fused alike: a resubmit then keeps this sweep.</summary>
@@ -77,8 +97,8 @@ public sealed class Sweep
         return sent;
     }
 
-    /// <summary>The start of a dispatch failed (the call threw): the trial goes back to the queue, unless it moved on.</summary>
-    public bool StartFailed(int index, int token)
+    /// <summary>The start of a dispatch failed (the call threw, with <paramref name="error"/>): the trial goes back to the queue, unless it moved on.</summary>
+    public bool StartFailed(int index, int token, string error)
     {
         if (!Board.TryGetRunning(index, out var trial) || trial.Token != token) return false;
         Requeue(index);
@@ -186,21 +206,25 @@ public sealed class Sweep
     /// <summary>Every unit with a running member: the trial grains a cancel must reach.</summary>
     public List<DispatchUnit> RunningUnits() => Board.Units();
 
-    /// <summary>Ends every queued trial without training it (a cancelled sweep), each outcome with its attempt count: O(trials), once per cancel.</summary>
-    public List<TrialOutcome> CancelQueued(string why, DateTimeOffset now)
+    /// <summary>
+    /// Ends every queued trial without training it (a cancelled sweep), each outcome with its attempt count, decided
+    /// (see <see cref="Decided"/>): O(trials), once per cancel. Returns them.
+    /// </summary>
+    public List<TrialOutcome> CancelQueued(string why, DateTimeOffset now) =>
+        [.. Ledger.InState(TrialState.Queued).Select(index => Decide(index, TrialState.Cancelled, why, now))];
+
+    /// <summary>Ends an open trial with an outcome of the sweep's own (see <see cref="Decided"/>), whether it runs or waits.</summary>
+    TrialOutcome Decide(int index, TrialState state, string why, DateTimeOffset now)
     {
-        var outcomes = new List<TrialOutcome>();
-        foreach (int index in Ledger.InState(TrialState.Queued))
+        var outcome = new TrialOutcome
         {
-            var outcome = new TrialOutcome
-            {
-                TrialId = Ledger.Spec(index).TrialId, State = TrialState.Cancelled, Attempt = Ledger.Attempts(index), Error = why, FinishedAt = now,
-            };
-            Board.Forget(index);
-            Ledger.Finish(index, outcome);
-            outcomes.Add(outcome);
-        }
-        return outcomes;
+            TrialId = Ledger.Spec(index).TrialId, State = state, Attempt = Ledger.Attempts(index), Error = why, FinishedAt = now,
+        };
+        Board.Stop(index, givenUp: false);
+        Board.Forget(index);
+        Ledger.Finish(index, outcome);
+        _decided.Add(outcome);
+        return outcome;
     }
 
     /// <summary>What the sweep needs next to end: nothing yet, its queued trials cancelled (a cancel was asked), or its final output.</summary>

@@ -83,14 +83,23 @@ public sealed class SweepRecorder(Sweep sweep, SweepOutput output) : IAsyncDispo
     }
 
     /// <summary>
-    /// Ends every queued trial as cancelled (see <see cref="Sweep.CancelQueued"/>), recorded in one append. They count
-    /// before the append returns; should it fail, a later activation finds those trials queued and cancels them again.
+    /// Records the outcomes the sweep decided itself (<see cref="Sweep.Decided"/>) in one append, and returns them. They
+    /// counted already; should the append fail, they are handed back and the next call tries again, and should the
+    /// process die first, a later activation finds those trials open and decides again.
     /// </summary>
-    public async Task<List<TrialOutcome>> CancelQueuedAsync(string why, CancellationToken cancellationToken = default)
+    public async Task<List<TrialOutcome>> RecordDecidedAsync(CancellationToken cancellationToken = default)
     {
-        if (Sweep.Ledger.CountOf(TrialState.Queued) == 0) return [];
-        var outcomes = Sweep.CancelQueued(why, DateTimeOffset.UtcNow);
-        await Output.AppendOutcomesAsync(outcomes, cancellationToken);
+        var outcomes = Sweep.TakeDecided();
+        if (outcomes.Count == 0) return outcomes;
+        try
+        {
+            await Output.AppendOutcomesAsync(outcomes, cancellationToken);
+        }
+        catch
+        {
+            Sweep.Redecide(outcomes);
+            throw;
+        }
         return outcomes;
     }
 

@@ -67,8 +67,8 @@ public sealed class SweepDecisionTests
         var book = Book(6);
         var first = Dispatch(book, silos: new SiloSlots("a", 3));
         Assert.Equal(["t0", "t1", "t2"], first.Select(d => d.Spec.TrialId));
-        book.StartFailed(first[2].Index, first[2].Token);
-        book.StartFailed(first[0].Index, first[0].Token);
+        book.StartFailed(first[2].Index, first[2].Token, "boom");
+        book.StartFailed(first[0].Index, first[0].Token, "boom");
 
         var next = Dispatch(book, silos: new SiloSlots("a", 5));
         Assert.Equal(["t0", "t2", "t3", "t4"], next.Select(d => d.Spec.TrialId));

@@ -90,7 +90,7 @@ public sealed class SweepFusionTests
     {
         var book = Book(configurations: 1, seeds: 2);
         var sent = Dispatch(book, silos: new SiloSlots("a", 1));
-        foreach (var d in sent) Assert.True(book.StartFailed(d.Index, d.Token));
+        foreach (var d in sent) Assert.True(book.StartFailed(d.Index, d.Token, "boom"));
         Assert.Equal(2, book.Ledger.CountOf(TrialState.Queued));
 
         var again = Dispatch(book, silos: new SiloSlots("a", 1));
