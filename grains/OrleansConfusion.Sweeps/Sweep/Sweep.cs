@@ -97,11 +97,19 @@ public sealed class Sweep
         return sent;
     }
 
-    /// <summary>The start of a dispatch failed (the call threw, with <paramref name="error"/>): the trial goes back to the queue, unless it moved on.</summary>
+    /// <summary>Starts that may fail in a row before a trial is given up as failed: a start that always throws would loop forever.</summary>
+    public const int MaxStartFailures = 5;
+
+    /// <summary>
+    /// The start of a dispatch failed (the call threw, with <paramref name="error"/>): the trial goes back to the queue,
+    /// unless it moved on, or, after <see cref="MaxStartFailures"/> in a row, ends failed with the reason (decided).
+    /// </summary>
     public bool StartFailed(int index, int token, string error)
     {
         if (!Board.TryGetRunning(index, out var trial) || trial.Token != token) return false;
-        Requeue(index);
+        if (Ledger.StartFailed(index) >= MaxStartFailures)
+            Decide(index, TrialState.Failed, $"its start failed {MaxStartFailures} times in a row; last: {error}", DateTimeOffset.UtcNow);
+        else Requeue(index);
         return true;
     }
 
@@ -127,6 +135,7 @@ public sealed class Sweep
         else if (trial.Token != status.Attempt) return null;
 
         if (status.Silo is { } silo) Board.MoveSilo(trial, silo);
+        Ledger.StartAnswered(index);
         bool training = status.State != TrialState.Queued;
         trial.WaitingForSlot = !training || (trial.WaitingForSlot && Board.TrainingOn(trial.Silo, except: trial) >= slotsOf(trial.Silo));
         trial.Status = status;

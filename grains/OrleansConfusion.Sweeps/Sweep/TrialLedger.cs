@@ -16,6 +16,7 @@ public sealed class TrialLedger
     readonly int[] _attempts;
     readonly long[] _lastStart; // UTC ticks of the training run counted last (0: none)
     readonly long[] _delivered;
+    readonly int[] _startFailures;
     readonly TrialOutcome?[] _outcomes;
     readonly LastMeasurement?[] _last;
     readonly int[] _counts = new int[Enum.GetValues<TrialState>().Max(s => (int)s) + 1];
@@ -32,6 +33,7 @@ public sealed class TrialLedger
         _lastStart = new long[n];
         _delivered = new long[n];
         Array.Fill(_delivered, -1);
+        _startFailures = new int[n];
         _outcomes = new TrialOutcome?[n];
         _last = new LastMeasurement?[n];
         _counts[(int)TrialState.Queued] = n;
@@ -129,6 +131,12 @@ public sealed class TrialLedger
         }
         return ++_attempts[index];
     }
+
+    /// <summary>A start of the trial failed (the call threw); returns how many failed in a row.</summary>
+    public int StartFailed(int index) => ++_startFailures[index];
+
+    /// <summary>The trial answered a start: the run of failed starts is over.</summary>
+    public void StartAnswered(int index) => _startFailures[index] = 0;
 
     /// <summary>An outcome proves the trial trained at least once, even when no start of it was heard.</summary>
     public void TrainedAtLeastOnce(int index) => _attempts[index] = Math.Max(_attempts[index], 1);

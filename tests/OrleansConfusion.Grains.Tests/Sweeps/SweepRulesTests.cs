@@ -154,4 +154,29 @@ public sealed class SweepRulesTests
         Assert.True(feed.WaitPastAsync(seen, CancellationToken.None).IsCompleted);
         Assert.False(feed.WaitPastAsync(feed.Version, CancellationToken.None).IsCompleted);
     }
+
+    [Fact]
+    public void A_trial_whose_start_keeps_failing_ends_failed_after_MaxStartFailures_in_a_row()
+    {
+        var sweep = new Sweep(Plan(1));
+        void Fail(bool answerFirst = false)
+        {
+            var d = Assert.Single(sweep.Dispatch([new("a", 1)], 0, 0, T0));
+            if (answerFirst) sweep.OnProgress(new TrialStatus { TrialId = "t0", State = TrialState.Queued, Attempt = d.Token, Silo = "a" }, _ => 1, T0);
+            Assert.True(sweep.StartFailed(d.Index, d.Token, "OrleansException: no silo"));
+        }
+        for (int i = 1; i < Sweep.MaxStartFailures; i++) Fail();
+        // A start that answered (the trial reported) breaks the run of failures.
+        Fail(answerFirst: true);
+        for (int i = 2; i < Sweep.MaxStartFailures; i++) Fail();
+        Assert.Equal(TrialState.Queued, sweep.Ledger.State(0));
+        Assert.Empty(sweep.Decided);
+
+        Fail();
+        var failed = Assert.Single(sweep.Decided);
+        Assert.Equal((TrialState.Failed, "its start failed 5 times in a row; last: OrleansException: no silo"), (failed.State, failed.Error));
+        Assert.Equal(TrialState.Failed, sweep.Ledger.State(0));
+        Assert.Equal(SweepEnd.Finish, sweep.NextEnd(cancelRequested: false));
+        Assert.Empty(sweep.Dispatch([new("a", 1)], 0, 0, T0));
+    }
 }
