@@ -254,24 +254,42 @@ internal sealed class FusedMlp : IDisposable
         return gram;
     }
 
+    /// <summary>One SGD step per member at one learning rate, momentum and weight decay for all (see the per-member overload).</summary>
+    public void SgdStep(IList<Tensor> grads, double learningRate, double momentum, double weightDecay, Tensor? active, Tensor?[] momentumBuffers) =>
+        SgdStep(grads, [.. Enumerable.Repeat(learningRate, Seeds)], [.. Enumerable.Repeat(momentum, Seeds)], [.. Enumerable.Repeat(weightDecay, Seeds)], active, momentumBuffers);
+
     /// <summary>
-    /// One SGD step per seed, as torch's SGD does it (weight decay, momentum without dampening), from
-    /// the gradients of Σ_s loss_s. Seeds not in <paramref name="active"/> (diverged or finished) are left
-    /// exactly as they are: their update is masked after momentum, so neither a NaN gradient nor a stale
-    /// momentum buffer moves them.
+    /// One SGD step per member, as torch's SGD does it (weight decay, momentum without dampening), from the gradients of
+    /// Σ_s loss_s, each member at its own learning rate, momentum and weight decay. Members not in
+    /// <paramref name="active"/> (diverged or finished) are left exactly as they are: their update is masked after
+    /// momentum, so neither a NaN gradient nor a stale momentum buffer moves them. Where every member shares a value the
+    /// scalar form of each op runs (as before members could differ); a member with momentum 0 gets buf = 0·buf + d = d,
+    /// torch's update without a buffer.
     /// </summary>
-    public void SgdStep(IList<Tensor> grads, double learningRate, double momentum, double weightDecay, Tensor? active, Tensor?[] momentumBuffers)
+    public void SgdStep(IList<Tensor> grads, double[] learningRates, double[] momenta, double[] weightDecays, Tensor? active, Tensor?[] momentumBuffers)
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        bool Same(double[] v) => v.All(x => x == v[0]);
+        Tensor PerMember(double[] v, Tensor like)
+        {
+            var shape = new long[like.dim()];
+            Array.Fill(shape, 1L);
+            shape[0] = Seeds;
+            return tensor(v, dtype: like.dtype, device: like.device).view(shape);
+        }
+        bool anyMomentum = momenta.Any(m => m != 0);
         for (int i = 0; i < Parameters.Count; i++)
         {
             var p = Parameters[i];
             var d = grads[i];
-            if (weightDecay != 0) d = d.add(p, alpha: weightDecay);
-            if (momentum != 0)
+            if (weightDecays.Any(w => w != 0))
+                d = Same(weightDecays) ? d.add(p, alpha: weightDecays[0]) : d.addcmul(p, PerMember(weightDecays, p), 1);
+            if (anyMomentum)
             {
                 if (momentumBuffers[i] is null) momentumBuffers[i] = d.clone().detach().DetachFromDisposeScope();
-                else momentumBuffers[i]!.mul_(momentum).add_(d);
+                else if (Same(momenta)) momentumBuffers[i]!.mul_(momenta[0]).add_(d);
+                else momentumBuffers[i]!.mul_(PerMember(momenta, p)).add_(d);
                 d = momentumBuffers[i]!;
             }
             if (active is not null)
@@ -281,7 +299,8 @@ internal sealed class FusedMlp : IDisposable
                 shape[0] = Seeds;
                 d = d.masked_fill(active.logical_not().view(shape), 0.0);
             }
-            p.add_(d, alpha: -learningRate);
+            if (Same(learningRates)) p.add_(d, alpha: -learningRates[0]);
+            else p.addcmul_(d, PerMember([.. learningRates.Select(r => -r)], p), 1);
         }
     }
 

@@ -22,27 +22,43 @@ public static class FusedTrialRunner
 {
     public static bool Supports(ModelConfig model) => ConfigValidator.CanFuse(model);
 
+    /// <summary>
+    /// What a fused group's members may differ in: what only initialisation and the update read (seed, init_scale,
+    /// learning rate and its decay factor, momentum, weight decay, the target loss). Shapes, data, schedule lengths and the
+    /// measurement must be the same: the members step in lockstep on batches of one size.
+    /// </summary>
+    public static TrialConfig Shape(TrialConfig c) => c with
+    {
+        Seed = 0,
+        Model = c.Model with { InitScale = 0 },
+        Training = c.Training with { LearningRate = 0, LrDecayFactor = 0, Momentum = 0, WeightDecay = 0, TargetLoss = 0, LrDecayEpochs = [] },
+    };
+
     /// <summary>Why these trials cannot run as one fused group (empty when they can).</summary>
-    public static IReadOnlyList<string> ValidateGroup(IReadOnlyList<TrialConfig> seeds)
+    public static IReadOnlyList<string> ValidateGroup(IReadOnlyList<TrialConfig> members)
     {
         var errors = new List<string>();
-        if (seeds.Count == 0) { errors.Add("a fused group needs at least one trial"); return errors; }
-        var first = seeds[0];
+        if (members.Count == 0) { errors.Add("a fused group needs at least one trial"); return errors; }
+        var first = members[0];
         if (!Supports(first.Model))
             errors.Add($"architecture {ConfigValidator.Name(first.Model.Architecture)} cannot be fused; only mlp can");
-        foreach (var (trial, i) in seeds.Select((t, i) => (t, i)))
+        var shape = Shape(first);
+        foreach (var (trial, i) in members.Select((t, i) => (t, i)))
         {
             foreach (string e in ConfigValidator.Validate(trial)) errors.Add($"trial {i} (seed {trial.Seed}): {e}");
             if (i == 0) continue;
             // Records compare by value, but the decay epochs are a list, compared by reference: compare them apart.
-            bool sameTraining = trial.Training with { LrDecayEpochs = [] } == first.Training with { LrDecayEpochs = [] }
-                && trial.Training.LrDecayEpochs.SequenceEqual(first.Training.LrDecayEpochs);
-            if (trial.Model != first.Model || trial.Dataset != first.Dataset || trial.Measurement != first.Measurement || !sameTraining)
-                errors.Add($"trial {i} (seed {trial.Seed}) differs from trial 0 in more than its seed; a fused group shares everything but the seed");
+            if (Shape(trial) != shape || !trial.Training.LrDecayEpochs.SequenceEqual(first.Training.LrDecayEpochs))
+                errors.Add($"trial {i} (seed {trial.Seed}) differs from trial 0 in more than its seed, init_scale, learning rate, momentum or weight decay; " +
+                    "a fused group shares its shapes, data, schedule and measurement");
         }
-        var duplicates = seeds.GroupBy(t => t.Seed).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (duplicates.Count > 0) errors.Add($"seeds appear more than once: {string.Join(", ", duplicates)}");
+        var twins = members.Select((t, i) => (Key: Identity(t), Index: i)).GroupBy(x => x.Key).Where(g => g.Count() > 1).ToList();
+        if (twins.Count > 0)
+            errors.Add("the same trial appears more than once: " + string.Join("; ", twins.Select(g => $"trials {string.Join(", ", g.Select(x => x.Index))} (seed {members[g.First().Index].Seed})")));
         return errors;
+
+        static string Identity(TrialConfig t) => FormattableString.Invariant(
+            $"{t.Seed}|{t.Model.InitScale:R}|{t.Training.LearningRate:R}|{t.Training.LrDecayFactor:R}|{t.Training.Momentum:R}|{t.Training.WeightDecay:R}|{t.Training.TargetLoss:R}");
     }
 
     /// <summary>
@@ -100,6 +116,8 @@ public static class FusedTrialRunner
         private readonly TrialRunState[] _seeds =
             [.. configs.Select((c, i) => new TrialRunState(c, contexts[i], resumed[i], clock, ModelFactory.ParameterCount(models[i])))];
 
+        private readonly double[] _momenta = [.. configs.Select(c => c.Training.Momentum)];
+        private readonly double[] _weightDecays = [.. configs.Select(c => c.Training.WeightDecay)];
         private FusedMlp? _model;
         private FusedMeasurementProbe? _probe;
         private Tensor?[] _momentumBuffers = [];
@@ -138,7 +156,7 @@ public static class FusedTrialRunner
             var grads = autograd.grad([losses.sum()], _model.Parameters);
             // Masking costs an op per parameter, so only once a seed has stopped.
             var mask = active.All(a => a) ? null : tensor(active, device: x.device);
-            _model.SgdStep(grads, learningRates[0], training.Momentum, training.WeightDecay, mask, _momentumBuffers);
+            _model.SgdStep(grads, learningRates, _momenta, _weightDecays, mask, _momentumBuffers);
             return losses.cpu().data<float>().ToArray();
         }
 

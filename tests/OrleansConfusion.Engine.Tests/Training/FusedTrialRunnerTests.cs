@@ -225,6 +225,37 @@ public sealed class FusedTrialRunnerTests
     }
 
     [Fact]
+    public void MembersThatDifferInLearningRateMomentumWeightDecayAndInitScaleMatchEachAlone()
+    {
+        // Issue #24: a group across an lr axis (and momentum, weight decay, Gaussian σ) is its members alone, row for row.
+        var configs = (from seed in new long[] { 3, 11 }
+                       from lr in new[] { 0.02, 0.08 }
+                       select Config(Activation.Relu, true, false, true, seed, lr: lr, momentum: lr > 0.05 ? 0.9 : 0, weightDecay: seed == 3 ? 1e-3 : 0) with
+                       {
+                           Model = new ModelConfig { Width = 16, Depth = 3, Activation = Activation.Relu, BatchNorm = true, Init = InitScheme.Gaussian, InitScale = lr > 0.05 ? 0.2 : 0.1 },
+                       }).ToList();
+        using var data = DatasetLoader.Load(configs[0].Dataset);
+        var alone = RunAlone(configs, data);
+        var fused = RunFused(configs, data);
+        Assert.All(alone, r => Assert.Equal(TrialOutcomeStatus.Completed, r.Result.Status));
+        // The members did train apart: their final losses differ.
+        Assert.Equal(4, alone.Select(r => r.Result.FinalLoss).Distinct().Count());
+        AssertEquivalent(View(fused), View(alone));
+    }
+
+    [Fact]
+    public void AMemberAtALearningRateThatDivergesStopsAloneWhileTheOthersTrainOn()
+    {
+        // Far from any edge: lr 50 blows up within a few steps, lr 0.05 contracts, whatever kernels round.
+        var configs = new[] { (3L, 0.05), (3L, 50.0), (11L, 0.05) }
+            .Select(x => Config(Activation.Identity, true, false, false, x.Item1, lr: x.Item2)).ToList();
+        using var data = DatasetLoader.Load(configs[0].Dataset);
+        var alone = RunAlone(configs, data);
+        Assert.Equal([TrialOutcomeStatus.Completed, TrialOutcomeStatus.Diverged, TrialOutcomeStatus.Completed], alone.Select(r => r.Result.Status));
+        AssertEquivalent(View(RunFused(configs, data)), View(alone));
+    }
+
+    [Fact]
     public void ASeedThatDivergesStopsAloneWithTheUnfusedOutcome()
     {
         // Seeds must share the configuration, so only their init and data order decide divergence, as in a real
@@ -328,7 +359,13 @@ public sealed class FusedTrialRunnerTests
         var wider = a with { Seed = 2, Model = a.Model with { Width = 32 } };
         var error = Assert.Throws<ArgumentException>(() => FusedTrialRunner.Run([a, wider], data, contexts));
         Assert.Contains("differs from trial 0 in more than its seed", error.Message);
-        Assert.Contains("seeds appear more than once", Assert.Throws<ArgumentException>(() => FusedTrialRunner.Run([a, a], data, contexts)).Message);
+        Assert.Contains("the same trial appears more than once", Assert.Throws<ArgumentException>(() => FusedTrialRunner.Run([a, a], data, contexts)).Message);
+        // Another batch size or schedule length cannot step in lockstep.
+        Assert.NotEmpty(FusedTrialRunner.ValidateGroup([a, a with { Seed = 2, Training = a.Training with { BatchSize = 16 } }]));
+        Assert.NotEmpty(FusedTrialRunner.ValidateGroup([a, a with { Seed = 2, Training = a.Training with { Steps = 30 } }]));
+        // What only initialisation and the update read may differ, and one seed may appear at several learning rates.
+        Assert.Empty(FusedTrialRunner.ValidateGroup([a, a with { Training = a.Training with { LearningRate = 0.2, Momentum = 0.9, WeightDecay = 1e-3 } },
+            a with { Model = a.Model with { InitScale = 0.5 } }]));
         var cnn = a with { Model = a.Model with { Architecture = Architecture.Cnn } };
         Assert.Contains("cannot be fused", Assert.Throws<ArgumentException>(() => FusedTrialRunner.Run([cnn, cnn with { Seed = 2 }], data, contexts)).Message);
         // Equal decay epochs in different list instances are the same configuration.
