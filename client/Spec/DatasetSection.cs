@@ -24,11 +24,12 @@ internal static class DatasetSection
         }
         if (f.TryGetValue("path", out var p) && r.String(p, "dataset.path") is { } path)
             spec = spec with { Path = Path.GetFullPath(Path.Combine(specDirectory, path)) };
-        if (f.TryGetValue("train_subset", out var tr) && r.Int(tr, "dataset.train_subset", 0) is { } train)
+        // Subsets and their seed may be axes too: a data replicate is another subset_seed.
+        if (f.TryGetValue("train_subset", out var tr) && r.AxisOrScalar(tr, "dataset", "train_subset", (x, p) => r.Int(x, p, 0), v => v) is { } train)
             spec = spec with { TrainSubset = train };
-        if (f.TryGetValue("test_subset", out var te) && r.Int(te, "dataset.test_subset", 0) is { } test)
+        if (f.TryGetValue("test_subset", out var te) && r.AxisOrScalar(te, "dataset", "test_subset", (x, p) => r.Int(x, p, 0), v => v) is { } test)
             spec = spec with { TestSubset = test };
-        if (f.TryGetValue("subset_seed", out var ss) && r.Long(ss, "dataset.subset_seed") is { } seed)
+        if (f.TryGetValue("subset_seed", out var ss) && r.AxisOrScalar(ss, "dataset", "subset_seed", (x, p) => r.Long(x, p), v => v) is { } seed)
             spec = spec with { SubsetSeed = seed };
         if (f.TryGetValue("sphere", out var s))
         {
@@ -64,7 +65,7 @@ internal static class DatasetSection
         }
         if (!Directory.Exists(dir))
         {
-            string hint = spec.Name == "fashion-mnist" ? " (Debian: apt-get install fashion-mnist puts it in " + SpecVocabulary.FashionMnistDefaultPath + ")" : "";
+            string hint = spec.Name == "fashion-mnist" ? " (Debian: apt-get install dataset-fashion-mnist puts it in " + SpecVocabulary.FashionMnistDefaultPath + ")" : "";
             r.Error(at, "dataset.path", $"directory not found: {dir}{hint}");
             return;
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OrleansConfusion.Grains.Abstractions;
 using YamlDotNet.RepresentationModel;
 
 namespace OrleansConfusion.Cli.Spec;
@@ -11,8 +12,115 @@ namespace OrleansConfusion.Cli.Spec;
 internal sealed class SpecReader(string file)
 {
     readonly List<SpecError> _errors = [];
+    readonly List<AxisSpec> _axes = [];
+    readonly Dictionary<string, YamlNode> _positions = new(StringComparer.Ordinal);
 
     public IReadOnlyList<SpecError> Errors => _errors;
+
+    /// <summary>The axes read beyond the grid's lists: lists of training and dataset fields, sampled and derived fields.</summary>
+    public IReadOnlyList<AxisSpec> Axes => _axes;
+
+    /// <summary>Where each field was written ("training.lr" → its node), so the planner's errors get a line and column.</summary>
+    public IReadOnlyDictionary<string, YamlNode> Positions => _positions;
+
+    public void Mark(string field, YamlNode node) => _positions[field] = node;
+
+    /// <summary>
+    /// A field that may be an axis: a scalar is returned (read by <paramref name="read"/>); a list becomes a list axis
+    /// (numbers), a mapping a sampled or derived one (see <see cref="Space"/>); either way null is returned and the
+    /// section keeps its default. <paramref name="listable"/> false: lists of this field belong elsewhere (the grid).
+    /// </summary>
+    public T? AxisOrScalar<T>(YamlNode node, string section, string key, Func<YamlNode, string, T?> read, Func<T, double> toNumber, bool listable = true) where T : struct
+    {
+        string field = $"{section}.{key}";
+        Mark(field, node);
+        switch (node)
+        {
+            case YamlSequenceNode when listable:
+                if (Axis(node, field, read) is { } values) _axes.Add(new AxisSpec { Field = key, Values = [.. values.Select(toNumber)] });
+                return null;
+            case YamlMappingNode:
+                if (Space(node, field, key) is { } axis) _axes.Add(axis);
+                return null;
+            default:
+                return read(node, field);
+        }
+    }
+
+    /// <summary>A grid field given as a distribution or a derived value instead of a list: added as an axis; true if it was one.</summary>
+    public bool GridSpace(YamlNode node, string key)
+    {
+        if (node is not YamlMappingNode) return false;
+        string field = $"grid.{key}";
+        Mark(field, node);
+        if (Space(node, field, key) is { } axis) _axes.Add(axis);
+        return true;
+    }
+
+    static readonly string[] SpaceKeys = ["uniform", "log_uniform", "int_uniform", "choice", "value", "times"];
+
+    /// <summary>
+    /// {uniform: [a, b]}, {log_uniform: [a, b]}, {int_uniform: [a, b]}, {choice: [...]} or {value: v, times: {axis: exponent}}.
+    /// Bounds, names and ranges are the planner's to judge (its errors come back with this node's position).
+    /// </summary>
+    AxisSpec? Space(YamlNode node, string field, string key)
+    {
+        var f = Fields(node, field, SpaceKeys);
+        if (f is null) return null;
+        var distributions = f.Keys.Where(k => k is not ("value" or "times")).ToList();
+        if (distributions.Count + (f.ContainsKey("value") || f.ContainsKey("times") ? 1 : 0) != 1)
+        {
+            Error(node, field, "give one distribution (uniform, log_uniform, int_uniform or choice: [...]) or a derived value {value: v, times: {axis: exponent}}");
+            return null;
+        }
+        if (distributions.Count == 1)
+        {
+            string distribution = distributions[0];
+            var values = f[distribution];
+            string at = $"{field}.{distribution}";
+            if (values is not YamlSequenceNode { Children.Count: > 0 } list)
+            {
+                Error(values, at, $"expected a list ({(distribution == "choice" ? "the values to choose from" : "[low, high]")}), got {Describe(values)}");
+                return null;
+            }
+            if (distribution == "choice")
+            {
+                var choices = list.Children.Select((c, i) => String(c, $"{at}[{i}]")).ToList();
+                return choices.Any(c => c is null) ? null : new AxisSpec { Field = key, Sampled = new SampledValue { Distribution = distribution, Choices = [.. choices!] } };
+            }
+            if (list.Children.Count != 2)
+            {
+                Error(values, at, $"expected two bounds [low, high], got {list.Children.Count} values");
+                return null;
+            }
+            double? low = Double(list.Children[0], $"{at}[0]", _ => true, ""), high = Double(list.Children[1], $"{at}[1]", _ => true, "");
+            return low is null || high is null ? null
+                : new AxisSpec { Field = key, Sampled = new SampledValue { Distribution = distribution, Low = low.Value, High = high.Value } };
+        }
+        if (!f.TryGetValue("value", out var v))
+        {
+            Error(node, $"{field}.value", "missing: a derived value is value × Π axis^exponent, e.g. {value: 0.1, times: {depth: -1}}");
+            return null;
+        }
+        double? value = Double(v, $"{field}.value", _ => true, "");
+        var axes = new List<string>();
+        var exponents = new List<double>();
+        if (f.TryGetValue("times", out var t))
+        {
+            if (t is not YamlMappingNode times)
+            {
+                Error(t, $"{field}.times", $"expected a mapping of axis to exponent ({{depth: -1}}), got {Describe(t)}");
+                return null;
+            }
+            foreach (var (name, exponent) in times.Children)
+            {
+                axes.Add((name as YamlScalarNode)?.Value ?? "");
+                exponents.Add(Double(exponent, $"{field}.times.{axes[^1]}", _ => true, "") ?? double.NaN);
+            }
+        }
+        return value is null || exponents.Any(double.IsNaN) ? null
+            : new AxisSpec { Field = key, Derived = new DerivedValue { Value = value.Value, Axes = [.. axes], Exponents = [.. exponents] } };
+    }
 
     public void Error(YamlNode? node, string field, string message) =>
         _errors.Add(new SpecError(file, node is null ? 0 : (int)node.Start.Line, node is null ? 0 : (int)node.Start.Column, field, message));

@@ -51,7 +51,7 @@ public sealed partial class SweepSpecLoader(ISpecPlanner planner)
             return new SpecLoadResult(null, reader.Errors, [], 0);
 
         var plan = planner.Plan(spec);
-        var errors = plan.Errors.Select(e => new SpecError(file, 0, 0, "", e)).ToList();
+        var errors = plan.Errors.Select(e => Place(file, reader, e)).ToList();
         if (errors.Count == 0 && plan.Trials == 0)
             errors.Add(new SpecError(file, 0, 0, "grid", plan.Rejected.Count > 0
                 ? $"every combination was rejected ({plan.Rejected.Count}); nothing to run"
@@ -62,6 +62,15 @@ public sealed partial class SweepSpecLoader(ISpecPlanner planner)
     }
 
     static SpecLoadResult Fail(SpecError error) => new(null, [error], [], 0);
+
+    /// <summary>A planner error that starts with a field the reader saw ("training.lr: ...") gets that field's line and column.</summary>
+    static SpecError Place(string file, SpecReader reader, string error)
+    {
+        int colon = error.IndexOf(": ", StringComparison.Ordinal);
+        if (colon > 0 && reader.Positions.TryGetValue(error[..colon], out var node))
+            return new SpecError(file, (int)node.Start.Line, (int)node.Start.Column, error[..colon], error[(colon + 2)..]);
+        return new SpecError(file, 0, 0, "", error);
+    }
 
     /// <summary>`run examples`: say it is a folder, and name the specs in it, so the fix is one word away.</summary>
     static string DirectoryMessage(string path)
@@ -85,7 +94,8 @@ public sealed partial class SweepSpecLoader(ISpecPlanner planner)
 
     static SweepSpec? Read(SpecReader r, YamlNode root, string defaultName, string specDirectory)
     {
-        var f = r.Fields(root, "", "name", "dataset", "grid", "seeds", "training", "measurement", "max_concurrent_trials", "output_dir", "fuse_seeds");
+        var f = r.Fields(root, "", "name", "dataset", "grid", "seeds", "training", "measurement", "max_concurrent_trials", "output_dir", "fuse_seeds",
+            "samples", "sample_seed", "report");
         if (f is null) return null;
         var spec = new SweepSpec { Name = defaultName };
 
@@ -110,6 +120,14 @@ public sealed partial class SweepSpecLoader(ISpecPlanner planner)
             spec = spec with { OutputDirectory = output };
         if (f.TryGetValue("fuse_seeds", out var fuse) && r.Bool(fuse, "fuse_seeds") is { } fuseSeeds)
             spec = spec with { FuseSeeds = fuseSeeds };
-        return spec;
+        if (f.TryGetValue("samples", out var n2))
+        {
+            r.Mark("samples", n2);
+            if (r.Int(n2, "samples", 1) is { } samples) spec = spec with { Samples = samples };
+        }
+        else r.Mark("samples", root);
+        if (f.TryGetValue("sample_seed", out var ss) && r.Long(ss, "sample_seed") is { } sampleSeed) spec = spec with { SampleSeed = sampleSeed };
+        if (f.TryGetValue("report", out var rep)) spec = spec with { Report = ReportSection.Read(r, rep) };
+        return spec with { Axes = [.. r.Axes] };
     }
 }

@@ -1,8 +1,8 @@
 namespace OrleansConfusion.Grains.Abstractions;
 
 /// <summary>
-/// A sweep as the user wrote it (YAML): the grid axes, seeds and shared settings. Expanding it gives
-/// the Cartesian product of the axes × seeds, minus the combinations the engine rejects.
+/// A sweep as the user wrote it (YAML): the grid axes, the other axes, seeds and shared settings. Expanding it gives the
+/// Cartesian product of the axes × sampled points × seeds, minus the combinations the engine rejects.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SweepSpec
@@ -26,4 +26,16 @@ public sealed record SweepSpec
     /// yes wherever the architecture supports it (MLPs); false trains every seed alone. Rows are the same either way.
     /// </summary>
     [Id(8)] public bool? FuseSeeds { get; init; }
+
+    /// <summary>Axes beyond the grid's lists: training and dataset lists, sampled fields, derived fields (see <see cref="AxisSpec"/>).</summary>
+    [Id(9)] public AxisSpec[] Axes { get; init; } = [];
+
+    /// <summary>Quasi-random points drawn over the sampled fields (required, and only allowed, when one is sampled).</summary>
+    [Id(10)] public int Samples { get; init; }
+
+    /// <summary>Seeds the draw, so resubmitting draws the same points (and so the same trial ids).</summary>
+    [Id(11)] public long SampleSeed { get; init; }
+
+    /// <summary>The report's selection, declared with the sweep (null: none).</summary>
+    [Id(12)] public ReportSpec? Report { get; init; }
 }

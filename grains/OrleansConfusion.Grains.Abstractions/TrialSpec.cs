@@ -19,6 +19,12 @@ public sealed record TrialSpec
     /// <summary>Shared directory for checkpoints (safetensors), or null for none.</summary>
     [Id(7)] public string? CheckpointDirectory { get; init; }
 
+    /// <summary>
+    /// Short label for views and messages, naming what tells this trial apart in its sweep ("mlp w64 d2 he_normal relu
+    /// lr=0.1 s0"); set by the planner. Not part of the trial's identity.
+    /// </summary>
+    [Id(8)] public string Label { get; init; } = "";
+
     /// <summary>Grain key of the trial: "{sweepId}/{trialId}".</summary>
     public string GrainKey => $"{SweepId}/{TrialId}";
 

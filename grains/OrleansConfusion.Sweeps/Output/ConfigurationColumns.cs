@@ -24,12 +24,15 @@ public abstract class ConfigurationColumns
     [JsonPropertyName("seed")] public long Seed { get; set; }
     [JsonPropertyName("dataset")] public string Dataset { get; set; } = "";
     [JsonPropertyName("train_subset")] public int TrainSubset { get; set; }
+    [JsonPropertyName("test_subset")] public int TestSubset { get; set; }
+    [JsonPropertyName("subset_seed")] public long SubsetSeed { get; set; }
     [JsonPropertyName("lr")] public double Lr { get; set; }
     [JsonPropertyName("momentum")] public double Momentum { get; set; }
     [JsonPropertyName("weight_decay")] public double WeightDecay { get; set; }
     [JsonPropertyName("batch_size")] public int BatchSize { get; set; }
     [JsonPropertyName("epochs")] public int Epochs { get; set; }
     [JsonPropertyName("steps")] public int Steps { get; set; }
+    [JsonPropertyName("lr_decay_factor")] public double LrDecayFactor { get; set; }
 
     protected void SetConfiguration(TrialSpec t)
     {
@@ -47,12 +50,15 @@ public abstract class ConfigurationColumns
         Seed = t.Seed;
         Dataset = t.Dataset.Name;
         TrainSubset = t.Dataset.TrainSubset;
+        TestSubset = t.Dataset.TestSubset;
+        SubsetSeed = t.Dataset.SubsetSeed;
         Lr = t.Training.LearningRate;
         Momentum = t.Training.Momentum;
         WeightDecay = t.Training.WeightDecay;
         BatchSize = t.Training.BatchSize;
         Epochs = t.Training.Epochs;
         Steps = t.Training.Steps;
+        LrDecayFactor = t.Training.LrDecayFactor;
     }
 
     /// <summary>Parquet has no NaN convention readers agree on; "no value" is a null.</summary>

@@ -24,12 +24,15 @@ public static class SweepOutputSchema
         new("seed", "BIGINT", "Trial seed (init, data order, measurement draws)"),
         new("dataset", "VARCHAR", "fashion-mnist, mnist, cifar10 or sphere"),
         new("train_subset", "INTEGER", "Training samples kept (0 = all)"),
+        new("test_subset", "INTEGER", "Test samples kept (0 = all)"),
+        new("subset_seed", "BIGINT", "Seed of the subsets' draw (a data replicate)"),
         new("lr", "DOUBLE", "Initial SGD learning rate"),
         new("momentum", "DOUBLE", "SGD momentum"),
         new("weight_decay", "DOUBLE", "L2 weight decay"),
         new("batch_size", "INTEGER", "SGD mini-batch size"),
         new("epochs", "INTEGER", "Configured epochs (ignored when steps > 0)"),
         new("steps", "INTEGER", "Configured SGD steps (0 = train for epochs)"),
+        new("lr_decay_factor", "DOUBLE", "Factor the learning rate is multiplied by at each decay epoch"),
     ];
 
     public static IReadOnlyList<OutputColumn> TrialColumns { get; } =

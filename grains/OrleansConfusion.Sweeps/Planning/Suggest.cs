@@ -1,7 +1,7 @@
-namespace OrleansConfusion.Cli.Spec;
+namespace OrleansConfusion.Sweeps;
 
 /// <summary>"Did you mean" for misspelt keys and values: the closest candidate by edit distance.</summary>
-internal static class Suggest
+public static class Suggest
 {
     public static string? Closest(string input, IEnumerable<string> candidates)
     {
