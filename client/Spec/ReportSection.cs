@@ -16,8 +16,8 @@ internal static class ReportSection
         var f = r.Fields(node, "report", "best", "by", "goal");
         if (f is null) return null;
         var report = new ReportSpec();
-        if (f.TryGetValue("best", out var best)) report = report with { Best = r.String(best, "report.best") };
-        if (f.TryGetValue("by", out var by)) report = report with { By = r.String(by, "report.by") };
+        if (f.TryGetValue("best", out var best)) { r.Mark("report.best", best); report = report with { Best = r.String(best, "report.best") }; }
+        if (f.TryGetValue("by", out var by)) { r.Mark("report.by", by); report = report with { By = r.String(by, "report.by") }; }
         if (f.TryGetValue("goal", out var goal) && r.Choice(goal, "report.goal", Goals) is { } g) report = report with { Goal = g };
         if (report.Best is null != report.By is null)
             r.Error(node, "report", "give both best (the axis to select on) and by (the column to judge it by), or neither");

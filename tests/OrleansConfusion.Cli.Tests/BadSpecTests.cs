@@ -35,6 +35,16 @@ public sealed class BadSpecTests
             .Replace("architecture: mlp", "architecture: wrn").Replace("depth: 1", "depth: 12"), "6n+4", null },
         { "fuse_seeds not a bool", Specs.TinyWith("seeds: [0]", "seeds: [0]\nfuse_seeds: sometimes"), "fuse_seeds: expected true or false", "11:13" },
         { "empty file", "", "the spec is empty", null },
+        // Search spaces (#24): the planner judges the axes, and its errors come back at the field's place.
+        { "log_uniform bounds reversed", Specs.TinyWith("lr: 0.1", "lr: {log_uniform: [1, 0.001]}") + "\nsamples: 4", "training.lr: log_uniform bounds [1, 0.001] are in the wrong order", "12:7" },
+        { "log_uniform not positive", Specs.TinyWith("lr: 0.1", "lr: {log_uniform: [0, 1]}") + "\nsamples: 4", "training.lr: log_uniform bounds [0, 1] must both be > 0", "12:7" },
+        { "samples missing", Specs.TinyWith("lr: 0.1", "lr: {uniform: [0.01, 0.1]}"), "samples: missing or < 1", "1:1" },
+        { "samples zero", Specs.TinyWith("lr: 0.1", "lr: {uniform: [0.01, 0.1]}") + "\nsamples: 0", "samples: must be >= 1", null },
+        { "derived names an unknown axis", Specs.TinyWith("lr: 0.1", "lr: {value: 0.1, times: {dpth: -1}}"), "training.lr: times names 'dpth', which is not a numeric axis; did you mean 'depth'?", "12:7" },
+        { "derived value invalid at a point", Specs.TinyWith("lr: 0.1", "lr: 0.1\n  momentum: {value: 0.2, times: {width: 1}}"), "training.momentum: at mlp w8 d1 he_normal relu momentum=1.6: momentum must be in [0, 1)", "13:13" },
+        { "unknown distribution", Specs.TinyWith("lr: 0.1", "lr: {gaussian: [0, 1]}"), "unknown key 'gaussian'", null },
+        { "lr list with a bad value", Specs.TinyWith("lr: 0.1", "lr: [0.1, -1]"), "training.lr[1]: must be > 0", "12:13" },
+        { "report by not a column", Specs.Tiny + "\nreport:\n  best: width\n  by: final_los", "report.by: 'final_los' is not a numeric column of trials.parquet; did you mean 'final_loss'?", "23:7" },
     };
 
     [Theory]
