@@ -26,12 +26,27 @@ public sealed class ReportCommand : Command
         HelpName = "DIR",
     };
 
+    readonly Option<string?> _best = new("--best")
+    {
+        Description = "Before the trends, keep in every cell of the other axes the value of this axis (e.g. lr) that is best by --by. " +
+                      "Default: the selection the sweep's spec declared (report: {best, by}), if any.",
+        HelpName = "AXIS",
+    };
+
+    readonly Option<string?> _by = new("--by")
+    {
+        Description = "The trials.parquet column --best judges by, as the mean over seeds: COLUMN (lower is better) or COLUMN:max (higher is better).",
+        HelpName = "COLUMN[:min|max]",
+    };
+
     public ReportCommand(CliOutput output)
         : base("report", "Plot a finished sweep's gradient confusion and test findings F1–F4 (reads only the Parquet files).")
     {
         _output = output;
         Arguments.Add(_sweepDir);
         Options.Add(_out);
+        Options.Add(_best);
+        Options.Add(_by);
         SetAction(ExecuteAsync);
     }
 
@@ -42,10 +57,22 @@ public sealed class ReportCommand : Command
     {
         string sweepDir = parseResult.GetValue(_sweepDir) ?? "";
         string? outDir = parseResult.GetValue(_out);
+        string? best = parseResult.GetValue(_best), by = parseResult.GetValue(_by);
+        if (best is null != by is null)
+        {
+            _output.Fail("--best and --by go together: --best AXIS --by COLUMN[:min|max], e.g. --best lr --by final_loss");
+            return ExitCodes.BadInput;
+        }
+        (string, string, string)? selection = null;
+        if (best is not null)
+        {
+            string[] parts = by!.Split(':');
+            selection = (best, parts[0], parts.Length > 1 ? parts[1] : "min");
+        }
         ReportResult result;
         try
         {
-            result = await SweepReport.GenerateAsync(sweepDir, outDir, cancellationToken);
+            result = await SweepReport.GenerateAsync(sweepDir, outDir, selection, cancellationToken);
         }
         catch (ReportInputException e)
         {

@@ -46,6 +46,23 @@ internal static class ReportWriter
                       $"loss from `{data.LossColumn ?? "(none)"}`, η {(data.HasEta ? "from `eta`" : "not measured")}.");
         sb.AppendLine();
 
+        if (data.Selection is { } selection)
+        {
+            sb.AppendLine("## Selection");
+            sb.AppendLine();
+            sb.AppendLine($"In every cell of the other axes, the {selection.Axis} with the best {selection.Criterion} was kept, as declared in " +
+                $"{selection.DeclaredIn}. A value is a candidate only when every one of its trials completed; the trends below are on what was kept " +
+                $"(where a title says {selection.Axis}={Selection.KeptValue}, each cell has its own).");
+            sb.AppendLine();
+            var values = SweepAxes.Sort(selection.Axis, selection.Cells.SelectMany(c => c.Candidates).Select(c => c.Value).Distinct()).ToList();
+            sb.AppendLine($"| Cell | Kept {selection.Axis} | " + string.Join(" | ", values.Select(v => $"{selection.By} at {selection.Axis}={v}")) + " |");
+            sb.AppendLine("|---|---|" + string.Concat(values.Select(_ => "---|")));
+            foreach (var cell in selection.Cells)
+                sb.AppendLine($"| {(cell.Cell.Length > 0 ? cell.Cell : "(all)")} | {cell.Kept ?? "none (no candidate)"} | " +
+                    string.Join(" | ", values.Select(v => cell.Candidates.FirstOrDefault(c => c.Value == v) is { } c ? Selection.Text(c) : "")) + " |");
+            sb.AppendLine();
+        }
+
         sb.AppendLine("## Trends (findings F1–F4)");
         sb.AppendLine();
         if (rows.Count == 0)

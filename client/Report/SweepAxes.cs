@@ -18,14 +18,18 @@ internal static class SweepAxes
     public const string Skip = "skip";
     public const string Activation = "activation";
     public const string Bias = "bias";
+    public const string LearningRate = "lr";
+
+    /// <summary>Axes of training and data (#24): any of them with more than one value slices the report like the grid's.</summary>
+    static readonly string[] TrainingAxes = [LearningRate, "momentum", "weight_decay", "batch_size", "epochs", "steps", "lr_decay_factor", "train_subset", "test_subset", "subset_seed"];
 
     /// <summary>Every axis, in the order they are named in titles.</summary>
-    public static readonly string[] All = [Architecture, Dataset, Width, Depth, Init, InitScale, BatchNorm, Skip, Activation, Bias];
+    public static readonly string[] All = [Architecture, Dataset, Width, Depth, Init, InitScale, BatchNorm, Skip, Activation, Bias, .. TrainingAxes];
 
     /// <summary>Axes whose absence makes trials.parquet unusable.</summary>
     public static readonly string[] Required = [Architecture, Width, Depth, Init, BatchNorm, Skip, Activation];
 
-    static readonly HashSet<string> NumericAxes = [Width, Depth, InitScale];
+    static readonly HashSet<string> NumericAxes = [Width, Depth, InitScale, .. TrainingAxes];
     static readonly HashSet<string> BooleanAxes = [BatchNorm, Skip, Bias];
 
     /// <summary>A sortable number for a value: the number itself, 0/1 for switches, NaN for names.</summary>

@@ -33,7 +33,17 @@ internal sealed class SweepData
     public required bool HasEta { get; init; }
     public required IReadOnlyList<string> Notes { get; init; }
 
-    public static async Task<SweepData> LoadAsync(string sweepDirectory, CancellationToken cancellationToken)
+    /// <summary>What was kept of the sweep before its trends (<see cref="Report.Selection"/>), or null when nothing was selected.</summary>
+    public Selection? Selection { get; init; }
+
+    public static Task<SweepData> LoadAsync(string sweepDirectory, CancellationToken cancellationToken) =>
+        LoadAsync(sweepDirectory, null, cancellationToken);
+
+    /// <param name="selection">
+    /// The selection given on the command line (axis, column, goal), or null: then the one the sweep's spec declared
+    /// (spec.json in its folder), if any.
+    /// </param>
+    public static async Task<SweepData> LoadAsync(string sweepDirectory, (string Best, string By, string Goal)? selection, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(sweepDirectory))
             throw new ReportInputException("(empty)", "no sweep output folder given");
@@ -57,12 +67,29 @@ internal sealed class SweepData
         if (metricsTable.Rows.Count == 0) throw new ReportInputException(metricsPath, "empty sweep: no measurements");
 
         var notes = new List<string>();
+        string declaredIn = "the command line (not declared in the sweep's spec)";
+        if (selection is null && SweepOutput.ReadSpec(dir)?.Report is { Best: { } best, By: { } by } declared)
+            (selection, declaredIn) = ((best, by, declared.Goal), $"the sweep's spec ({SweepOutput.SpecFile}), declared before it ran");
+        if (selection is { } asked) CheckSelection(asked, trialsTable);
         // steps_to_target_loss is null both for "never reached" and for "no target": a sweep has a target
         // when some trial reached it, and then a null means not reached within the trained steps.
         bool hasTarget = trialsTable.Has("steps_to_target_loss") && trialsTable.Rows.Any(r => AsLong(Get(r, "steps_to_target_loss")) is not null);
-        var allTrials = trialsTable.Rows.Select(r => ReadTrial(r, trialsTable, hasTarget)).ToList();
+        var allTrials = trialsTable.Rows.Select(r => ReadTrial(r, trialsTable, hasTarget, selection?.By)).ToList();
         var duplicate = allTrials.GroupBy(t => t.TrialId).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ReportInputException(trialsPath, $"trial_id {duplicate.Key} appears more than once");
+        Selection? selected = null;
+        if (selection is { } choice)
+        {
+            if (allTrials.Select(t => t[choice.Best]).Distinct().Count() < 2)
+                notes.Add($"No selection: {choice.Best} takes one value in this sweep, so there is nothing to choose between.");
+            else
+            {
+                (selected, allTrials) = Selection.Apply(allTrials, choice.Best, choice.By, choice.Goal, declaredIn);
+                notes.Add($"Kept, in each cell of the other axes, the {choice.Best} with the best {selected.Criterion} (declared in {declaredIn}); " +
+                    "the trends below are on what was kept.");
+                if (allTrials.Count == 0) throw new ReportInputException(trialsPath, $"the selection of {choice.Best} by {choice.By} kept no trial: no value had every seed completed");
+            }
+        }
 
         var excluded = allTrials.Where(t => !IsReportable(t.Status)).ToList();
         if (excluded.Count > 0)
@@ -132,7 +159,20 @@ internal sealed class SweepData
             LossColumn = loss,
             HasEta = hasEta,
             Notes = notes,
+            Selection = selected,
         };
+    }
+
+    /// <summary>The selected axis must be an axis and the criterion a numeric column of trials.parquet.</summary>
+    static void CheckSelection((string Best, string By, string Goal) selection, ParquetTable trials)
+    {
+        if (!SweepAxes.All.Contains(selection.Best))
+            throw new ReportInputException(trials.Path, $"--best: '{selection.Best}' is not an axis{Suggest.DidYouMean(selection.Best, SweepAxes.All)} (axes: {string.Join(", ", SweepAxes.All)})");
+        if (!trials.Has(selection.By) || trials.Rows.Select(r => Get(r, selection.By)).FirstOrDefault(v => v is not null) is { } sample && AsDouble(sample) is null)
+            throw new ReportInputException(trials.Path, $"--by: '{selection.By}' is not a numeric column of {TrialsFile}{Suggest.DidYouMean(selection.By, trials.Columns)} " +
+                $"(numeric columns of a sweep: {string.Join(", ", AxisRules.SelectionColumns)})");
+        if (selection.Goal is not ("min" or "max"))
+            throw new ReportInputException(trials.Path, $"--by: the goal '{selection.Goal}' must be min or max (e.g. final_test_accuracy:max)");
     }
 
     /// <summary>Completed trials are reported; a missing status is taken as completed.</summary>
@@ -142,7 +182,7 @@ internal sealed class SweepData
     static string? PickColumn(ParquetTable table, params string[] candidates) =>
         candidates.FirstOrDefault(c => table.Has(c) && table.Rows.Any(r => Get(r, c) is not null));
 
-    static TrialRow ReadTrial(IDictionary<string, object> row, ParquetTable table, bool hasTarget)
+    static TrialRow ReadTrial(IDictionary<string, object> row, ParquetTable table, bool hasTarget, string? criterion)
     {
         string id = AsString(Get(row, "trial_id")) ?? throw new ReportInputException(table.Path, "a trial has no trial_id");
         var seed = AsLong(Get(row, "seed")) ?? throw new ReportInputException(table.Path, $"trial {id} has no seed");
@@ -164,6 +204,6 @@ internal sealed class SweepData
         if (hasTarget)
             stepsToTarget = AsLong(Get(row, "steps_to_target_loss")) is { } reached ? reached
                 : AsLong(Get(row, "trained_steps")) is { } trained ? trained + 1 : null;
-        return new TrialRow(id, config, seed, status, stepsToTarget);
+        return new TrialRow(id, config, seed, status, stepsToTarget, criterion is null ? null : AsDouble(Get(row, criterion)));
     }
 }

@@ -12,10 +12,14 @@ public static class SweepReport
     public static ReportResult Generate(string sweepDir, string outDir) =>
         GenerateAsync(sweepDir, outDir, CancellationToken.None).GetAwaiter().GetResult();
 
+    public static Task<ReportResult> GenerateAsync(string sweepDir, string? outDir, CancellationToken cancellationToken) =>
+        GenerateAsync(sweepDir, outDir, null, cancellationToken);
+
+    /// <param name="selection">--best/--by from the command line; null: the selection the sweep's spec declared, if any.</param>
     /// <exception cref="ReportInputException">The input is missing, of another schema or empty, or the output folder is unusable.</exception>
-    public static async Task<ReportResult> GenerateAsync(string sweepDir, string? outDir, CancellationToken cancellationToken)
+    public static async Task<ReportResult> GenerateAsync(string sweepDir, string? outDir, (string Best, string By, string Goal)? selection, CancellationToken cancellationToken)
     {
-        var data = await SweepData.LoadAsync(sweepDir, cancellationToken);
+        var data = await SweepData.LoadAsync(sweepDir, selection, cancellationToken);
         string output = Path.GetFullPath(outDir ?? Path.Combine(data.Directory, DefaultOutputFolder));
         CheckOutput(output);
 

@@ -93,6 +93,7 @@ public sealed class SweepCoordinatorGrain(
         var sweep = Sweep!;
         State.Accept(spec, directory, plan, _recorder!.Output.Generation, RejectedShown);
         await Store.SaveAsync();
+        await _recorder.Output.WriteSpecAsync(spec);
         metrics.SweepActive(SweepId);
         StartTimer();
         var submission = SubmitRules.Submission(SweepId, plan, sweep, State.Rejected, directory);

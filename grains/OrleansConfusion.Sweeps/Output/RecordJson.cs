@@ -14,4 +14,5 @@ namespace OrleansConfusion.Sweeps;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(MeasurementRow))]
 [JsonSerializable(typeof(TrialEvent))]
+[JsonSerializable(typeof(SweepSpec))]
 internal sealed partial class RecordJson : JsonSerializerContext;

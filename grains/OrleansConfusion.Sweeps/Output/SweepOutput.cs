@@ -44,6 +44,37 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
 
     public string MetricsPath => Path.Combine(Directory, "metrics.parquet");
 
+    /// <summary>The spec the sweep runs, as submitted (JSON, snake_case): what `report` reads its declared selection from.</summary>
+    public string SpecPath => Path.Combine(Directory, SpecFile);
+
+    public const string SpecFile = "spec.json";
+
+    /// <summary>Writes <see cref="SpecPath"/> atomically (a temp file, then a rename); a resubmit replaces it.</summary>
+    public async Task WriteSpecAsync(SweepSpec spec, CancellationToken cancellationToken = default)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        string temp = TempPath(SpecPath);
+        try
+        {
+            await using (var stream = File.Create(temp))
+                await System.Text.Json.JsonSerializer.SerializeAsync(stream, spec, RecordJson.Default.SweepSpec, cancellationToken);
+            File.Move(temp, SpecPath, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>The spec written by <see cref="WriteSpecAsync"/> in <paramref name="directory"/>, or null when there is none.</summary>
+    public static SweepSpec? ReadSpec(string directory)
+    {
+        string path = Path.Combine(directory, SpecFile);
+        if (!File.Exists(path)) return null;
+        using var stream = File.OpenRead(path);
+        return System.Text.Json.JsonSerializer.Deserialize(stream, RecordJson.Default.SweepSpec);
+    }
+
     /// <summary>The generation this instance writes (set by <see cref="LoadAsync"/>).</summary>
     public int Generation { get; private set; }
 

@@ -37,7 +37,7 @@ public sealed class SyntheticSweep : IDisposable
             var trial = config.Clone();
             trial.Seed = seed;
             trial.SweepId = Path.GetFileName(Directory);
-            trial.TrialId = $"{trial.Architecture}-w{trial.Width}-d{trial.Depth}-{trial.Init}-bn{(trial.BatchNorm ? 1 : 0)}-s{(trial.Skip ? 1 : 0)}-{trial.Activation}-seed{seed}";
+            trial.TrialId = $"{trial.Architecture}-w{trial.Width}-d{trial.Depth}-{trial.Init}-bn{(trial.BatchNorm ? 1 : 0)}-s{(trial.Skip ? 1 : 0)}-{trial.Activation}{(trial.Lr != 0.1 ? $"-lr{trial.Lr}" : "")}-seed{seed}";
             for (int epoch = 0; epoch <= epochs; epoch++)
             {
                 var p = plant(trial, epoch);

@@ -19,6 +19,7 @@ public sealed class SyntheticTrialRow
     [JsonPropertyName("bias")] public bool Bias { get; set; } = true;
     [JsonPropertyName("seed")] public long Seed { get; set; }
     [JsonPropertyName("dataset")] public string Dataset { get; set; } = "sphere";
+    [JsonPropertyName("lr")] public double Lr { get; set; } = 0.1;
     [JsonPropertyName("status")] public string Status { get; set; } = "completed";
     [JsonPropertyName("final_loss")] public double? FinalLoss { get; set; }
     [JsonPropertyName("best_loss")] public double? BestLoss { get; set; }
