@@ -78,13 +78,16 @@ internal sealed class SweepData
         var duplicate = allTrials.GroupBy(t => t.TrialId).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ReportInputException(trialsPath, $"trial_id {duplicate.Key} appears more than once");
         Selection? selected = null;
+        var unselected = new HashSet<string>(StringComparer.Ordinal);
         if (selection is { } choice)
         {
             if (allTrials.Select(t => t[choice.Best]).Distinct().Count() < 2)
                 notes.Add($"No selection: {choice.Best} takes one value in this sweep, so there is nothing to choose between.");
             else
             {
+                var before = allTrials;
                 (selected, allTrials) = Selection.Apply(allTrials, choice.Best, choice.By, choice.Goal, declaredIn);
+                unselected.UnionWith(before.Select(t => t.TrialId).Except(allTrials.Select(t => t.TrialId)));
                 notes.Add($"Kept, in each cell of the other axes, the {choice.Best} with the best {selected.Criterion} (declared in {declaredIn}); " +
                     "the trends below are on what was kept.");
                 if (allTrials.Count == 0) throw new ReportInputException(trialsPath, $"the selection of {choice.Best} by {choice.By} kept no trial: no value had every seed completed");
@@ -111,11 +114,16 @@ internal sealed class SweepData
             notes.Add("No paper-protocol measurements: the minimum cosine and its density come from the per-sample measurement.");
 
         var byTrial = new Dictionary<string, List<MeasurementPoint>>();
-        int unknown = 0, measurements = 0;
+        int unknown = 0, notKept = 0, measurements = 0;
         foreach (var row in metricsTable.Rows)
         {
             string id = AsString(Get(row, "trial_id")) ?? "";
-            if (!trials.ContainsKey(id)) { unknown++; continue; }
+            if (!trials.ContainsKey(id))
+            {
+                if (unselected.Contains(id)) notKept++;
+                else unknown++;
+                continue;
+            }
             var step = AsLong(Get(row, "step"));
             var epoch = AsLong(Get(row, "epoch"));
             if (step is null || epoch is null) continue;
@@ -132,6 +140,8 @@ internal sealed class SweepData
         }
         if (unknown > 0)
             notes.Add($"Ignored {unknown} measurement(s) of trials that are not reported (unknown or not completed).");
+        if (notKept > 0)
+            notes.Add($"Left out {notKept} measurement(s) of the {unselected.Count} trial(s) the selection did not keep.");
         var withoutMeasurements = trials.Keys.Where(id => !byTrial.ContainsKey(id)).ToList();
         if (withoutMeasurements.Count > 0)
             notes.Add($"{withoutMeasurements.Count} completed trial(s) have no measurements and are left out.");
