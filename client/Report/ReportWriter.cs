@@ -55,10 +55,12 @@ internal static class ReportWriter
                 $"(where a title says {selection.Axis}={Selection.KeptValue}, each cell has its own).");
             sb.AppendLine();
             var values = SweepAxes.Sort(selection.Axis, selection.Cells.SelectMany(c => c.Candidates).Select(c => c.Value).Distinct()).ToList();
-            sb.AppendLine($"| Cell | Kept {selection.Axis} | " + string.Join(" | ", values.Select(v => $"{selection.By} at {selection.Axis}={v}")) + " |");
+            // Sampled values have 17 digits; 4 significant ones tell them apart in a table.
+            string Short(string v) => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out double d) ? d.ToString("G4", CultureInfo.InvariantCulture) : v;
+            sb.AppendLine($"| Cell | Kept {selection.Axis} | " + string.Join(" | ", values.Select(v => $"{selection.By} at {selection.Axis}={Short(v)}")) + " |");
             sb.AppendLine("|---|---|" + string.Concat(values.Select(_ => "---|")));
             foreach (var cell in selection.Cells)
-                sb.AppendLine($"| {(cell.Cell.Length > 0 ? cell.Cell : "(all)")} | {cell.Kept ?? "none (no candidate)"} | " +
+                sb.AppendLine($"| {(cell.Cell.Length > 0 ? cell.Cell : "(all)")} | {(cell.Kept is { } kept ? Short(kept) : "none (no candidate)")} | " +
                     string.Join(" | ", values.Select(v => cell.Candidates.FirstOrDefault(c => c.Value == v) is { } c ? Selection.Text(c) : "")) + " |");
             sb.AppendLine();
         }

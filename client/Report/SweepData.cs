@@ -153,6 +153,15 @@ internal sealed class SweepData
             .Select(kv => TrialSummary.From(trials[kv.Key], kv.Value))
             .ToList();
         var varying = SweepAxes.All.Where(a => summaries.Select(s => s.Trial[a]).Distinct().Count() > 1).ToList();
+        // An axis that follows another one value for value (a learning rate derived from the depth) slices nothing of its
+        // own: a slice along depth would hold it fixed and keep one depth. It is pooled with what it follows, and said so.
+        foreach (var (derived, source) in Followers(summaries, varying))
+        {
+            string values = string.Join(", ", SweepAxes.Sort(derived, summaries.Select(t => t.Trial[derived]).Distinct()));
+            notes.Add($"{derived} follows {source} (one {derived} per {source}: {values}); it is not a slicing axis of its own.");
+            summaries = [.. summaries.Select(t => t with { Trial = t.Trial with { Config = new Dictionary<string, string>(t.Trial.Config) { [derived] = $"follows {source}" } } })];
+            varying.Remove(derived);
+        }
         var constants = SweepAxes.All.Except(varying).ToDictionary(a => a, a => summaries[0].Trial[a]);
         string sweepId = trialsTable.Has("sweep_id") ? AsString(Get(trialsTable.Rows[0], "sweep_id")) ?? "" : "";
 
@@ -171,6 +180,24 @@ internal sealed class SweepData
             Notes = notes,
             Selection = selected,
         };
+    }
+
+    /// <summary>
+    /// Varying axes each determined by one other varying axis (every value of the other comes with one value of it). Of
+    /// two that determine each other, the later in <see cref="SweepAxes.All"/> (training after the grid) is the follower.
+    /// </summary>
+    static List<(string Derived, string Source)> Followers(IReadOnlyList<TrialSummary> trials, IReadOnlyList<string> varying)
+    {
+        bool Determines(string source, string target) =>
+            trials.GroupBy(t => t.Trial[source]).All(g => g.Select(t => t.Trial[target]).Distinct().Count() == 1);
+        var followers = new List<(string, string)>();
+        foreach (string target in varying)
+        {
+            var source = varying.FirstOrDefault(s => s != target && !followers.Any(f => f.Item1 == s) && Determines(s, target)
+                && (!Determines(target, s) || Array.IndexOf(SweepAxes.All, s) < Array.IndexOf(SweepAxes.All, target)));
+            if (source is not null) followers.Add((target, source));
+        }
+        return followers;
     }
 
     /// <summary>The selected axis must be an axis and the criterion a numeric column of trials.parquet.</summary>

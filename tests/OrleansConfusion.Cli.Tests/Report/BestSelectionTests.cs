@@ -92,4 +92,22 @@ public sealed class BestSelectionTests
         Assert.Contains(message, cli.Stderr);
         Assert.False(Directory.Exists(sweep.ReportPath));
     }
+
+    [Fact]
+    public async Task A_rate_derived_from_the_depth_follows_it_and_slices_nothing_of_its_own()
+    {
+        var sweep = new SyntheticSweep("lr-depth");
+        using var _ = sweep;
+        foreach (int depth in new[] { 2, 8, 32 })
+            sweep.AddTrials(new SyntheticTrialRow { Width = 32, Depth = depth, Lr = 0.4 / depth }, [0, 1, 2], 3, (t, epoch) => new Planted(
+                MinCosine: -0.2 - 0.01 * t.Depth + SyntheticSweep.Noise(t.Seed, t.Depth, 0.01), Eta: 0.1 * t.Depth, Loss: 1 + 0.01 * t.Depth));
+        await sweep.WriteAsync();
+
+        var result = await SweepReport.GenerateAsync(sweep.Directory, sweep.ReportPath, CancellationToken.None);
+
+        Assert.Contains(result.Notes, n => n.StartsWith("lr follows depth (one lr per depth: 0.0125, 0.05, 0.2)", StringComparison.Ordinal));
+        var f2 = result.Trends.Where(r => r.Finding == "F2").ToList();
+        Assert.NotEmpty(f2);
+        Assert.All(f2, r => Assert.Equal(3, r.AxisValues));
+    }
 }
