@@ -8,6 +8,7 @@ public sealed class ManagedProcess : IDisposable
 {
     readonly Process _process;
     readonly ConcurrentQueue<string> _output = new();
+    long _lines;
     // Each stream's reader reports a null line at end of stream; a caller that wants the whole output
     // waits for both instead of sleeping and hoping the readers caught up.
     readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -45,6 +46,17 @@ public sealed class ManagedProcess : IDisposable
     public string Tail(int lines = 60) => $"--- {Name} ---\n" + string.Join('\n', _output.TakeLast(lines));
 
     public string Output => string.Join('\n', _output);
+
+    /// <summary>Lines received so far (the kept output drops its oldest lines past 20,000; this count does not).</summary>
+    public long Lines => Interlocked.Read(ref _lines);
+
+    /// <summary>The lines received after <see cref="Lines"/> was <paramref name="mark"/> (as many of them as are still kept).</summary>
+    public string OutputSince(long mark)
+    {
+        var kept = _output.ToArray();
+        long wanted = Math.Min(kept.Length, Lines - mark);
+        return string.Join('\n', kept.Skip(kept.Length - (int)Math.Max(0, wanted)));
+    }
 
     /// <summary>Waits for the process to exit and for its output to be read to the end.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -99,6 +111,7 @@ public sealed class ManagedProcess : IDisposable
             return;
         }
         _output.Enqueue(line);
+        Interlocked.Increment(ref _lines);
         while (_output.Count > 20_000) _output.TryDequeue(out _);
     }
 }

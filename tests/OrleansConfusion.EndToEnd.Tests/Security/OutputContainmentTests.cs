@@ -44,7 +44,7 @@ public sealed class OutputContainmentTests(ContainedSiloFixture fixture) : IClas
     public async Task An_absolute_out_outside_the_base_is_refused_with_exit_2_and_nothing_is_created()
     {
         string spec = SweepSpecs.Write(fixture.Dir.Path, "sec-abs", [8]);
-        var (code, output, _) = await SecureCli.RunAsync(Timeout, null, "submit", spec, "--cluster", fixture.Cluster, "--out", fixture.Outside);
+        var (code, output) = await SecureCli.RunAsync(Timeout, null, "submit", spec, "--cluster", fixture.Cluster, "--out", fixture.Outside);
         AssertRefused(code, output, "--out", "absolute path outside the base");
     }
 
@@ -53,7 +53,7 @@ public sealed class OutputContainmentTests(ContainedSiloFixture fixture) : IClas
     {
         string spec = SweepSpecs.Write(fixture.Dir.Path, "sec-escape", [8]);
         File.AppendAllText(spec, "\noutput_dir: ../outside\n");
-        var (code, output, _) = await SecureCli.RunAsync(Timeout, null, "submit", spec, "--cluster", fixture.Cluster);
+        var (code, output) = await SecureCli.RunAsync(Timeout, null, "submit", spec, "--cluster", fixture.Cluster);
         AssertRefused(code, output, "sec-escape.yaml", "escapes the base");
     }
 
@@ -63,7 +63,7 @@ public sealed class OutputContainmentTests(ContainedSiloFixture fixture) : IClas
         string link = Path.Combine(fixture.Base, "linked");
         if (!Path.Exists(link)) Directory.CreateSymbolicLink(link, fixture.Outside);
         string spec = SweepSpecs.Write(fixture.Dir.Path, "sec-link", [8]);
-        var (code, output, _) = await SecureCli.RunAsync(Timeout, null, "submit", spec, "--cluster", fixture.Cluster, "--out", "linked");
+        var (code, output) = await SecureCli.RunAsync(Timeout, null, "submit", spec, "--cluster", fixture.Cluster, "--out", "linked");
         AssertRefused(code, output, "--out", "symbolic link");
     }
 
@@ -71,7 +71,7 @@ public sealed class OutputContainmentTests(ContainedSiloFixture fixture) : IClas
     public async Task A_relative_out_lands_under_the_silos_base_not_the_clients_directory()
     {
         string spec = SweepSpecs.Write(fixture.Dir.Path, "sec-inside", [8]);
-        var (code, output, _) = await SecureCli.RunAsync(Timeout, null, "submit", spec, "--cluster", fixture.Cluster, "--out", "runs", "--json");
+        var (code, output) = await SecureCli.RunAsync(Timeout, null, "submit", spec, "--cluster", fixture.Cluster, "--out", "runs", "--json");
         Assert.True(code == 0, $"exit {code}\n{output}\n{fixture.Silo.Process.Tail(30)}");
         string expected = Path.Combine(fixture.Base, "runs", "sec-inside");
         using var json = System.Text.Json.JsonDocument.Parse(output[output.IndexOf('{')..]);

@@ -13,7 +13,8 @@ public sealed class RawSilo : IDisposable
     RawSilo(string name, Dictionary<string, string> env, string workingDirectory)
     {
         HttpPort = FreePort.Next();
-        int siloPort = FreePort.Next(), gatewayPort = FreePort.Next();
+        SiloPort = FreePort.Next();
+        int siloPort = SiloPort, gatewayPort = FreePort.Next();
         var all = new Dictionary<string, string>
         {
             ["Urls"] = $"http://127.0.0.1:{HttpPort}",
@@ -28,6 +29,9 @@ public sealed class RawSilo : IDisposable
     }
 
     public int HttpPort { get; }
+
+    /// <summary>The silo-to-silo port: other silos' connection attempts to it name it in their logs.</summary>
+    public int SiloPort { get; }
     public ManagedProcess Process { get; }
 
     public static RawSilo StartRedis(string name, int redisPort, string workingDirectory, Dictionary<string, string> env)

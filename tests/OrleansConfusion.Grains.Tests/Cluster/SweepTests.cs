@@ -10,15 +10,25 @@ public sealed class SweepTests(ClusterFixture fixture)
     public async Task A_sweep_completes_writes_parquet_and_a_rerun_skips_finished_trials()
     {
         string name = Specs.UniqueName("complete");
-        TrainingTracker.Register(name, new FakeBehavior(5, TimeSpan.FromMilliseconds(150)));
+        // Every training blocks at the gate until the test opens it, so no trial can finish before then.
+        using var gate = new ManualResetEventSlim(false);
+        TrainingTracker.Register(name, new FakeBehavior(5, TimeSpan.FromMilliseconds(150)) { Gate = gate });
         var spec = Specs.Fake(name, ClusterFixture.Output, widths: 3, seeds: 2);
         var sweep = fixture.Client.GetGrain<ISweepCoordinatorGrain>(name);
 
-        var clock = Stopwatch.StartNew();
-        var submission = await sweep.SubmitAsync(spec);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"SubmitAsync took {clock.Elapsed}");
+        // Submit returns without waiting for training: it comes back while the gate still holds every trainer. Were it
+        // to wait, it could only end in Orleans' response timeout (30 s); the bound below is for a hang, not a speed.
+        var submitting = sweep.SubmitAsync(spec);
+        Assert.Same(submitting, await Task.WhenAny(submitting, Task.Delay(TimeSpan.FromMinutes(2))));
+        var submission = await submitting;
+        Assert.False(gate.IsSet);
         Assert.Equal(6, submission.Trials);
         Assert.Equal(0, submission.AlreadyFinished);
+        // Trials really were sent to train, and are held at the gate: none finished.
+        var tracker = TrainingTracker.For(name);
+        var held = await Poll.UntilAsync(sweep, _ => Volatile.Read(ref tracker.Blocked) > 0, TimeSpan.FromSeconds(60), "a trainer to wait at the gate");
+        Assert.Equal(0, held.Finished);
+        gate.Set();
 
         var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(60), "the sweep to complete");
         Assert.Equal(6, status.Completed);

@@ -35,6 +35,13 @@ public sealed class FakeTrainer(TorchTrialTrainer real, ILocalSiloDetails silo) 
     static TrialResult Fake(TrialSpec spec, TrialTrainingContext context, FakeBehavior behavior, SweepTracker tracker)
     {
         tracker.ResumeThrough[(spec.TrialId, context.Attempt)] = context.DeliveredThroughStep();
+        if (behavior.Gate is { } gate)
+        {
+            Interlocked.Increment(ref tracker.Blocked);
+            int woke = WaitHandle.WaitAny([gate.WaitHandle, context.CancellationToken.WaitHandle]);
+            Interlocked.Decrement(ref tracker.Blocked);
+            if (woke == 1) return new TrialResult { Status = TrialOutcomeStatus.Cancelled, Device = context.Device };
+        }
         long total = Math.Max(0, (behavior.Measurements - 1) * 10L);
         for (int i = 0; i < behavior.Measurements; i++)
         {

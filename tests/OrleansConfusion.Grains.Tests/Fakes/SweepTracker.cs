@@ -17,6 +17,9 @@ public sealed class SweepTracker
 
     public int Started;
 
+    /// <summary>Trainings waiting at their <see cref="FakeBehavior.Gate"/> now.</summary>
+    public int Blocked;
+
     /// <summary>The trial ids of each fused group the fake trained (one slot for all of them).</summary>
     public ConcurrentBag<string[]> FusedGroups { get; } = [];
 
