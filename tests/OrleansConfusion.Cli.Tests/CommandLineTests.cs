@@ -135,7 +135,10 @@ public sealed class CommandLineTests
 
         Assert.Equal(ExitCodes.ClusterUnreachable, code);
         Assert.Contains("cannot reach the cluster at redis://127.0.0.1:1", cli.Stderr);
-        Assert.Contains("not possible to connect to the redis server", cli.Stderr);
+        // The reason: Redis's refusal, or, on a machine so loaded that the refusal comes after the CLI's own connect
+        // budget (seen with the load at 15 on 2 cores), that budget running out. Either names why, never a hang.
+        Assert.True(cli.Stderr.Contains("not possible to connect to the redis server", StringComparison.Ordinal)
+            || cli.Stderr.Contains($"no answer within {Cluster.OrleansClusterConnector.ConnectTimeout.TotalSeconds:0} s", StringComparison.Ordinal), cli.Stderr);
     }
 
     [Fact]
