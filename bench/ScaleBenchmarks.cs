@@ -8,6 +8,7 @@ using OrleansConfusion.Engine.Confusion;
 using OrleansConfusion.Engine.Training;
 using OrleansConfusion.Grains;
 using OrleansConfusion.Grains.Abstractions;
+using OrleansConfusion.Sweeps;
 
 namespace OrleansConfusion.Bench;
 
@@ -167,8 +168,9 @@ internal static class ScaleBenchmarks
                     throw new InvalidOperationException($"sweep {spec.Name} ended {status.State}");
                 report($"scale_ms_per_trial_{label}", (finished.UtcDateTime - submitted).TotalMilliseconds / trials);
                 // From the last trainer's return (that trial's outcome then on its way to the coordinator) to
-                // the coordinator's FinishedAt, which it sets once trials.parquet and metrics.parquet are written.
-                bool files = File.Exists(Path.Combine(status.OutputDirectory, "trials.parquet")) && File.Exists(Path.Combine(status.OutputDirectory, "metrics.parquet"));
+                // the coordinator's FinishedAt, which it sets once the last parts are sealed and the trials compacted.
+                bool files = DatasetFiles.Of(status.OutputDirectory, DatasetLayout.Trials).Count == 1
+                    && (rows == 0 || DatasetFiles.Of(status.OutputDirectory, DatasetLayout.Metrics).Count > 0);
                 if (files) report($"scale_final_files_s_{label}", (finished.UtcDateTime - trainer.LastReturn).TotalSeconds);
                 else Console.WriteLine($"scale_final_files_s_{label}: missing");
                 if (rows > 0) report($"scale_measurement_rows_{label}", status.MeasurementRows);

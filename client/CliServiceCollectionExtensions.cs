@@ -34,6 +34,7 @@ public static class CliServiceCollectionExtensions
         services.AddSingleton<WatchCommand>();
         services.AddSingleton<CancelCommand>();
         services.AddSingleton<ResultsCommand>();
+        services.AddSingleton<LogsCommand>();
         services.AddSingleton<Report.ReportCommand>();
         services.AddSingleton<ConfusionRootCommand>();
         return services;

@@ -235,7 +235,7 @@ cat "$out/logs/submit.log"
 client_retry "$out/logs/watch.log" watch quick --cluster "$cluster"
 timing sweep
 "${client[@]}" results quick --out /data/runs | tee "$out/logs/results.log"
-for f in trials.parquet metrics.parquet; do
-  [[ -s "$out/runs/quick/$f" ]] || { echo "missing $out/runs/quick/$f" >&2; exit 1; }
+for kind in trials metrics logs; do
+  ls "$out/runs/quick/$kind"/part-*.parquet >/dev/null 2>&1 || [[ $kind == logs ]] || { echo "missing $out/runs/quick/$kind/part-*.parquet" >&2; exit 1; }
 done
 echo "image-test: ok (output in $out/runs/quick)"

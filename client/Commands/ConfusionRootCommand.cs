@@ -6,7 +6,7 @@ namespace OrleansConfusion.Cli.Commands;
 public sealed class ConfusionRootCommand : RootCommand
 {
     public ConfusionRootCommand(RunCommand run, SubmitCommand submit, StatusCommand status, WatchCommand watch,
-        CancelCommand cancel, ResultsCommand results, Report.ReportCommand report)
+        CancelCommand cancel, ResultsCommand results, LogsCommand logs, Report.ReportCommand report)
         : base("Train sweeps of networks on an Orleans cluster and measure gradient confusion. " + ExitCodes.HelpText)
     {
         Add(run);
@@ -15,6 +15,7 @@ public sealed class ConfusionRootCommand : RootCommand
         Add(watch);
         Add(cancel);
         Add(results);
+        Add(logs);
         Add(report);
     }
 }

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace OrleansConfusion.Cli.Commands;
 
-/// <summary>`confusion results`: the summary table of a finished sweep, read from its Parquet files (no cluster needed).</summary>
+/// <summary>`confusion results`: the summary table of a sweep, finished or running (the parts sealed so far), read from its Parquet dataset (no cluster needed).</summary>
 public sealed class ResultsCommand : BaseCommand
 {
     readonly ParquetResultsReader _reader;
@@ -16,7 +16,7 @@ public sealed class ResultsCommand : BaseCommand
     readonly Option<bool> _json = new("--json") { Description = "Print the results as JSON" };
 
     public ResultsCommand(ParquetResultsReader reader, CliOutput output)
-        : base("results", "Print a sweep's summary table from <out>/<sweep>/trials.parquet and metrics.parquet.", output)
+        : base("results", "Print a sweep's summary table from its dataset, <out>/<sweep>/trials/ and metrics/ (running or ended).", output)
     {
         (_reader, _output) = (reader, output);
         Add(_sweep);
@@ -27,8 +27,13 @@ public sealed class ResultsCommand : BaseCommand
     protected override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         string sweep = parseResult.GetRequiredValue(_sweep);
-        string directory = Directory.Exists(sweep) && File.Exists(Path.Combine(sweep, ParquetResultsReader.TrialsFileName))
+        string directory = Directory.Exists(sweep) && DatasetFiles.Of(sweep, DatasetLayout.Trials).Count > 0
             ? sweep : Path.Combine(parseResult.GetValue(_out) ?? "runs", sweep);
+        if (!Directory.Exists(directory))
+        {
+            _output.Fail($"no sweep folder at {directory} (is --out right?)");
+            return ExitCodes.BadInput;
+        }
         SweepResults results;
         try
         {
@@ -36,7 +41,7 @@ public sealed class ResultsCommand : BaseCommand
         }
         catch (FileNotFoundException e)
         {
-            _output.Fail($"{e.Message} (is the sweep finished, and is --out right?)");
+            _output.Fail($"{e.Message} (a part appears once a trial finishes and its part is sealed, within a minute; is --out right?)");
             return ExitCodes.BadInput;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or NotSupportedException)

@@ -65,6 +65,11 @@ public sealed class SweepFollower(SweepProgressView view, CoordinatorResultsRead
         }
 
         if (interrupted || status.State == SweepState.Cancelled) return ExitCodes.Cancelled;
+        if (status.State == SweepState.Failed)
+        {
+            output.Fail($"the sweep failed: {status.Error}; once that is fixed, run or submit the same spec again to resume it");
+            return ExitCodes.Failure;
+        }
         if (status.Failed > 0)
         {
             output.Fail($"{status.Failed} of {status.Total} trial(s) failed");

@@ -13,7 +13,7 @@ namespace OrleansConfusion.Cli.Hosting;
 /// A silo and its co-hosted client in one generic host, on free loopback ports so several `run`s (or a
 /// running dev cluster on 11111/30000) never collide. Grain state lives in memory and dies with the
 /// process; a rerun still resumes because the coordinator reads the finished trials back from the
-/// sweep's trials.parquet.
+/// sweep's trials/ parts.
 /// </summary>
 public sealed class EmbeddedClusterFactory : IEmbeddedClusterFactory
 {

@@ -1,7 +1,7 @@
 namespace OrleansConfusion.Cli.Report;
 
 /// <summary>
-/// The fields of one metrics.parquet row that the report uses. <see cref="MinCosine"/> and
+/// The fields of one metrics/ row that the report uses. <see cref="MinCosine"/> and
 /// <see cref="Histogram"/> come from the paper protocol when the sweep has it, else from the per-sample one;
 /// <see cref="PerSampleMinCosine"/> is always the per-sample measurement's (the scale-free partner of η).
 /// </summary>

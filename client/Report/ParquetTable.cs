@@ -5,53 +5,70 @@ using Parquet.Serialization;
 namespace OrleansConfusion.Cli.Report;
 
 /// <summary>
-/// A Parquet file read whole into rows keyed by column name, so that the report reads columns by name
-/// and ignores the ones it does not know. Values are converted leniently (int or long, float or double).
+/// A Parquet file, or the parts of a dataset folder, read whole into rows keyed by column name, so that the report reads
+/// columns by name and ignores the ones it does not know. Values are converted leniently (int or long, float or double).
 /// </summary>
 internal sealed class ParquetTable
 {
-    ParquetTable(string path, IReadOnlySet<string> columns, IReadOnlyList<IDictionary<string, object>> rows)
+    ParquetTable(string path, IReadOnlyList<(string Path, HashSet<string> Columns)> files, IReadOnlyList<IDictionary<string, object>> rows)
     {
         Path = path;
-        Columns = columns;
+        _files = files;
+        Columns = files.SelectMany(f => f.Columns).ToHashSet(StringComparer.Ordinal);
         Rows = rows;
     }
+
+    readonly IReadOnlyList<(string Path, HashSet<string> Columns)> _files;
 
     public string Path { get; }
     public IReadOnlySet<string> Columns { get; }
     public IReadOnlyList<IDictionary<string, object>> Rows { get; }
 
-    public static async Task<ParquetTable> ReadAsync(string path, CancellationToken cancellationToken)
+    public static Task<ParquetTable> ReadAsync(string path, CancellationToken cancellationToken) => ReadAsync(path, [path], cancellationToken);
+
+    /// <param name="name">What the table is called in messages (a dataset folder's glob).</param>
+    /// <param name="paths">Its files: their rows one after another, their columns together.</param>
+    public static async Task<ParquetTable> ReadAsync(string name, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
-        if (!File.Exists(path)) throw new ReportInputException(path, "file not found");
-        try
+        var files = new List<(string, HashSet<string>)>();
+        var rows = new List<IDictionary<string, object>>();
+        foreach (string path in paths)
         {
-            await using var stream = File.OpenRead(path);
-            var result = await ParquetSerializer.DeserializeUntypedAsync(stream, null, null, cancellationToken);
-            var columns = result.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
-            var rows = result.Data.Select(r => (IDictionary<string, object>)r).ToList();
-            return new ParquetTable(path, columns, rows);
+            if (!File.Exists(path)) throw new ReportInputException(path, "file not found");
+            try
+            {
+                await using var stream = File.OpenRead(path);
+                var result = await ParquetSerializer.DeserializeUntypedAsync(stream, null, null, cancellationToken);
+                files.Add((path, result.Schema.Fields.Select(f => f.Name).ToHashSet(StringComparer.Ordinal)));
+                rows.AddRange(result.Data.Select(r => (IDictionary<string, object>)r));
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not ReportInputException)
+            {
+                throw new ReportInputException(path, $"not a readable Parquet file ({e.GetType().Name}: {e.Message})");
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException and not ReportInputException)
-        {
-            throw new ReportInputException(path, $"not a readable Parquet file ({e.GetType().Name}: {e.Message})");
-        }
+        return new ParquetTable(name, files, rows);
     }
 
-    /// <summary>Throws naming every missing column at once.</summary>
+    /// <summary>Throws naming the first file (part) that lacks a required column, and every column it lacks.</summary>
     public void Require(string kind, IEnumerable<string> columns)
     {
-        var missing = columns.Where(c => !Columns.Contains(c)).ToList();
-        if (missing.Count > 0)
-            throw new ReportInputException(Path,
-                $"not a {kind} file: missing required column{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)}");
+        var required = columns.ToList();
+        foreach (var (path, present) in _files)
+        {
+            var missing = required.Where(c => !present.Contains(c)).ToList();
+            if (missing.Count > 0)
+                throw new ReportInputException(path,
+                    $"not a {kind} file: missing required column{(missing.Count == 1 ? "" : "s")} {string.Join(", ", missing)}");
+        }
     }
 
-    /// <summary>Throws unless at least one of the columns is present.</summary>
+    /// <summary>Throws naming the first file (part) that has none of the columns.</summary>
     public void RequireAny(string kind, params string[] columns)
     {
-        if (!columns.Any(Columns.Contains))
-            throw new ReportInputException(Path, $"not a {kind} file: needs at least one of the columns {string.Join(", ", columns)}");
+        foreach (var (path, present) in _files)
+            if (!columns.Any(present.Contains))
+                throw new ReportInputException(path, $"not a {kind} file: needs at least one of the columns {string.Join(", ", columns)}");
     }
 
     public bool Has(string column) => Columns.Contains(column);

@@ -17,7 +17,7 @@ public sealed class ReportCommand : Command
 
     readonly Argument<string> _sweepDir = new("sweep-dir")
     {
-        Description = "A sweep's output folder, holding trials.parquet and metrics.parquet (<output_dir>/<sweep>).",
+        Description = "A sweep's output folder (<output_dir>/<sweep>), holding its dataset trials/ and metrics/ (running or finished), or an older version's trials.parquet and metrics.parquet.",
     };
 
     readonly Option<string?> _out = new("--out", "-o")
@@ -35,7 +35,7 @@ public sealed class ReportCommand : Command
 
     readonly Option<string?> _by = new("--by")
     {
-        Description = "The trials.parquet column --best judges by, as the mean over seeds: COLUMN (lower is better) or COLUMN:max (higher is better).",
+        Description = "The trials/ column --best judges by, as the mean over seeds: COLUMN (lower is better) or COLUMN:max (higher is better).",
         HelpName = "COLUMN[:min|max]",
     };
 

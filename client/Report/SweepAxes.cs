@@ -26,7 +26,7 @@ internal static class SweepAxes
     /// <summary>Every axis, in the order they are named in titles.</summary>
     public static readonly string[] All = [Architecture, Dataset, Width, Depth, Init, InitScale, BatchNorm, Skip, Activation, Bias, .. TrainingAxes];
 
-    /// <summary>Axes whose absence makes trials.parquet unusable.</summary>
+    /// <summary>Axes whose absence makes the trials unusable.</summary>
     public static readonly string[] Required = [Architecture, Width, Depth, Init, BatchNorm, Skip, Activation];
 
     static readonly HashSet<string> NumericAxes = [Width, Depth, InitScale, .. TrainingAxes];

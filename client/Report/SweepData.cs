@@ -3,14 +3,14 @@ using static OrleansConfusion.Cli.Report.ParquetTable;
 namespace OrleansConfusion.Cli.Report;
 
 /// <summary>
-/// A sweep's output folder read for the report: trials.parquet joined with metrics.parquet by trial_id,
+/// A sweep's output folder read for the report: the trials/ parts joined with the metrics/ parts by trial_id,
 /// reduced to per-trial summaries. Everything wrong with the input surfaces here as a
 /// <see cref="ReportInputException"/>, before anything is written.
 /// </summary>
 internal sealed class SweepData
 {
-    public const string TrialsFile = "trials.parquet";
-    public const string MetricsFile = "metrics.parquet";
+    public const string TrialsFile = "trials/";
+    public const string MetricsFile = "metrics/";
 
     static readonly string[] RequiredTrialColumns = ["trial_id", "seed", .. SweepAxes.Required];
     static readonly string[] RequiredMetricColumns = ["trial_id", "step", "epoch"];
@@ -50,15 +50,17 @@ internal sealed class SweepData
         string dir = Path.GetFullPath(sweepDirectory);
         if (!System.IO.Directory.Exists(dir))
             throw new ReportInputException(dir, "sweep output folder not found");
-        string trialsPath = Path.Combine(dir, TrialsFile);
-        string metricsPath = Path.Combine(dir, MetricsFile);
-        foreach (var file in new[] { trialsPath, metricsPath })
-            if (!File.Exists(file))
-                throw new ReportInputException(file, $"file not found; a sweep output folder holds {TrialsFile} and {MetricsFile}");
+        // The dataset's sealed parts (or the single files of a folder from before the dataset): a running sweep reports too.
+        var trialsFiles = DatasetFiles.Of(dir, DatasetLayout.Trials);
+        var metricsFiles = DatasetFiles.Of(dir, DatasetLayout.Metrics);
+        string trialsPath = DatasetFiles.Glob(dir, DatasetLayout.Trials), metricsPath = DatasetFiles.Glob(dir, DatasetLayout.Metrics);
+        foreach (var (files, path) in new[] { (trialsFiles, trialsPath), (metricsFiles, metricsPath) })
+            if (files.Count == 0)
+                throw new ReportInputException(path, $"no sealed part; a sweep output folder holds the dataset {TrialsFile} and {MetricsFile} (a part is sealed within a minute of its rows)");
 
-        var trialsTable = await ReadAsync(trialsPath, cancellationToken);
+        var trialsTable = await ReadAsync(trialsPath, trialsFiles, cancellationToken);
         trialsTable.Require("trials", RequiredTrialColumns);
-        var metricsTable = await ReadAsync(metricsPath, cancellationToken);
+        var metricsTable = await ReadAsync(metricsPath, metricsFiles, cancellationToken);
         metricsTable.Require("metrics", RequiredMetricColumns);
         metricsTable.RequireAny("metrics", "paper_allpairs_min_cosine", "paper_min_cosine", "per_sample_min_cosine", "eta");
         metricsTable.RequireAny("metrics", "train_loss", "sgd_loss");
@@ -74,9 +76,11 @@ internal sealed class SweepData
         // steps_to_target_loss is null both for "never reached" and for "no target": a sweep has a target
         // when some trial reached it, and then a null means not reached within the trained steps.
         bool hasTarget = trialsTable.Has("steps_to_target_loss") && trialsTable.Rows.Any(r => AsLong(Get(r, "steps_to_target_loss")) is not null);
-        var allTrials = trialsTable.Rows.Select(r => ReadTrial(r, trialsTable, hasTarget, selection?.By)).ToList();
-        var duplicate = allTrials.GroupBy(t => t.TrialId).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ReportInputException(trialsPath, $"trial_id {duplicate.Key} appears more than once");
+        // A trial re-run by a resubmit can have an older outcome in an earlier part until the sweep ends: the newest counts.
+        var allTrials = trialsTable.Rows
+            .OrderBy(r => Get(r, "finished_at") as DateTime? ?? default)
+            .Select(r => ReadTrial(r, trialsTable, hasTarget, selection?.By))
+            .GroupBy(t => t.TrialId).Select(g => g.Last()).ToList();
         Selection? selected = null;
         var unselected = new HashSet<string>(StringComparer.Ordinal);
         if (selection is { } choice)
@@ -200,7 +204,7 @@ internal sealed class SweepData
         return followers;
     }
 
-    /// <summary>The selected axis must be an axis and the criterion a numeric column of trials.parquet.</summary>
+    /// <summary>The selected axis must be an axis and the criterion a numeric column of trials/.</summary>
     static void CheckSelection((string Best, string By, string Goal) selection, ParquetTable trials)
     {
         if (!SweepAxes.All.Contains(selection.Best))

@@ -1,7 +1,7 @@
 namespace OrleansConfusion.Cli.Report;
 
 /// <summary>
-/// <c>confusion report</c>: reads a sweep output folder (trials.parquet, metrics.parquet) and writes
+/// <c>confusion report</c>: reads a sweep output folder (its trials/ and metrics/ parts) and writes
 /// figures, report.md and trends.csv. The report is built in a temporary sibling folder and moved into
 /// place at the end, so a failure never leaves a half-written report.
 /// </summary>

@@ -19,7 +19,7 @@ public enum TrendStatistic
     FinalTrainLoss,
 
     /// <summary>
-    /// Steps to the spec's target training loss (trials.parquet's steps_to_target_loss, resolved to the
+    /// Steps to the spec's target training loss (the trials' steps_to_target_loss, resolved to the
     /// measurement grid). A trial that never reached it counts as its trained steps + 1, slower than any
     /// that did. Only where the sweep set a target, i.e. some trial reached it.
     /// </summary>

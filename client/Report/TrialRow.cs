@@ -1,7 +1,7 @@
 namespace OrleansConfusion.Cli.Report;
 
 /// <summary>
-/// One trial of trials.parquet: its configuration (axis name → canonical value), seed and status, and its
+/// One trial of the trials/ parts: its configuration (axis name → canonical value), seed and status, and its
 /// steps to the target loss (see <see cref="TrendStatistic.StepsToTargetLoss"/>; null where the sweep has none).
 /// </summary>
 /// <param name="Criterion">The value of the report's selection column (<see cref="Selection"/>) for this trial, when one is asked for.</param>

@@ -27,7 +27,8 @@ public sealed class CoordinatorResultsReader
         while (page.Trials.Length > 0 && offset < page.TotalTrials);
 
         rows.Sort((a, b) => NaturalComparer.Instance.Compare(a.Label, b.Label));
-        string directory = page.TrialsFile.Length > 0 ? Path.GetDirectoryName(page.TrialsFile) ?? "" : "";
+        // TrialsFile is <sweep>/trials/*.parquet: the sweep's folder is two levels up.
+        string directory = page.TrialsFile.Length > 0 ? Path.GetDirectoryName(Path.GetDirectoryName(page.TrialsFile)) ?? "" : "";
         return new SweepResults(directory, page.TrialsFile, page.MetricsFile, rows, page.MeasurementRows);
     }
 

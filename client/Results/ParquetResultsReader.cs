@@ -4,29 +4,32 @@ using Parquet.Serialization;
 namespace OrleansConfusion.Cli.Results;
 
 /// <summary>
-/// Reads &lt;out&gt;/&lt;sweep&gt;/trials.parquet and metrics.parquet into summary rows. Columns are
-/// looked up by name (snake_case, several accepted spellings) rather than bound to a class, so the CLI
-/// keeps working while the output schema gains columns.
+/// Reads a sweep folder's dataset (the sealed parts of &lt;out&gt;/&lt;sweep&gt;/trials/ and metrics/, or an older
+/// version's trials.parquet and metrics.parquet) into summary rows. Columns are looked up by name (snake_case, several
+/// accepted spellings) rather than bound to a class, so the CLI keeps working while the output schema gains columns.
 /// </summary>
 public sealed class ParquetResultsReader
 {
-    public const string TrialsFileName = "trials.parquet";
-    public const string MetricsFileName = "metrics.parquet";
-
-    /// <exception cref="FileNotFoundException">The sweep directory or its trials file does not exist.</exception>
+    /// <exception cref="FileNotFoundException">The sweep directory has no trials yet.</exception>
     public async Task<SweepResults> ReadAsync(string sweepDirectory, CancellationToken cancellationToken)
     {
-        string trialsFile = Path.Combine(sweepDirectory, TrialsFileName);
-        string metricsFile = Path.Combine(sweepDirectory, MetricsFileName);
-        if (!File.Exists(trialsFile)) throw new FileNotFoundException($"no {TrialsFileName} in {sweepDirectory}", trialsFile);
+        var trialsFiles = DatasetFiles.Of(sweepDirectory, DatasetLayout.Trials);
+        var metricsFiles = DatasetFiles.Of(sweepDirectory, DatasetLayout.Metrics);
+        if (trialsFiles.Count == 0)
+            throw new FileNotFoundException($"no trials in {sweepDirectory} yet: its trials/ folder holds no sealed part", Path.Combine(sweepDirectory, DatasetLayout.Trials));
 
-        var trials = new List<Dictionary<string, object>>();
-        await foreach (var row in ReadRowsAsync(trialsFile, cancellationToken)) trials.Add(row);
+        // A trial re-run by a resubmit can have an older outcome in an earlier part until the sweep ends: the newest counts.
+        var newest = new Dictionary<string, Dictionary<string, object>>(StringComparer.Ordinal);
+        foreach (string file in trialsFiles)
+            await foreach (var row in ReadRowsAsync(file, cancellationToken))
+                if (Text(row, "trial_id") is { } id && (!newest.TryGetValue(id, out var seen) || (Value(row, ["finished_at"]) as DateTime? ?? default) >= (Value(seen, ["finished_at"]) as DateTime? ?? default)))
+                    newest[id] = row;
+        var trials = newest.Values.ToList();
         var last = new Dictionary<string, Dictionary<string, object>>();
         long measurements = 0;
-        if (File.Exists(metricsFile))
+        foreach (string file in metricsFiles)
         {
-            await foreach (var row in ReadRowsAsync(metricsFile, cancellationToken))
+            await foreach (var row in ReadRowsAsync(file, cancellationToken))
             {
                 measurements++;
                 KeepLast(last, row);
@@ -51,7 +54,7 @@ public sealed class ParquetResultsReader
                 Error = Text(t, "error", "error_message"),
             };
         }).OrderBy(r => r.Label, NaturalComparer.Instance).ToList();
-        return new SweepResults(sweepDirectory, trialsFile, metricsFile, rows, measurements);
+        return new SweepResults(sweepDirectory, DatasetFiles.Glob(sweepDirectory, DatasetLayout.Trials), DatasetFiles.Glob(sweepDirectory, DatasetLayout.Metrics), rows, measurements);
     }
 
     /// <summary>

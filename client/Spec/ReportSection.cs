@@ -5,7 +5,7 @@ namespace OrleansConfusion.Cli.Spec;
 
 /// <summary>
 /// The report: block, the selection `confusion report` applies, declared before the results are seen:
-/// best: an axis; by: a numeric column of trials.parquet; goal: min (default) or max.
+/// best: an axis; by: a numeric column of trials/; goal: min (default) or max.
 /// </summary>
 internal static class ReportSection
 {

@@ -25,7 +25,7 @@ public sealed class SweepProgressView(IAnsiConsole console, TimeProvider? time =
     public Task<SweepStatus> FollowAsync(IAsyncEnumerable<SweepStatus> statuses, CancellationToken cancellationToken) =>
         console.Profile.Capabilities.Interactive ? FollowLiveAsync(statuses, cancellationToken) : FollowPlainAsync(statuses, cancellationToken);
 
-    public static bool IsOver(SweepStatus s) => s.State is SweepState.Completed or SweepState.Cancelled or SweepState.NotFound;
+    public static bool IsOver(SweepStatus s) => s.State is SweepState.Completed or SweepState.Cancelled or SweepState.Failed or SweepState.NotFound;
 
     async Task<SweepStatus> FollowLiveAsync(IAsyncEnumerable<SweepStatus> statuses, CancellationToken cancellationToken)
     {

@@ -37,8 +37,19 @@ public interface ISweepCoordinatorGrain : IGrainWithStringKey
     /// <summary>Cancels queued and running trials; finished ones and their rows are kept and written.</summary>
     Task CancelAsync();
 
+    /// <summary>
+    /// The newest log lines of the sweep's trials (of <paramref name="trialId"/> only, when given), at most
+    /// <paramref name="count"/>, oldest first, from the coordinator's memory (its last 1,000 lines); every line is in the
+    /// output's logs/ parts.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<TrialLogRow[]> GetLogsAsync(string? trialId, int count);
+
     // Called by trials.
     Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows);
+
+    /// <summary>A trial's warnings and errors (retries, a failure's exception) for the output's logs/ parts.</summary>
+    Task ReportLogsAsync(TrialLogRow[] logs);
     Task ReportProgressAsync(TrialStatus status);
 
     /// <summary>

@@ -2,7 +2,7 @@ namespace OrleansConfusion.Grains.Abstractions;
 
 /// <summary>
 /// What `confusion report` does with the sweep, declared before its results are seen: in every cell of the other axes
-/// keep the value of <see cref="Best"/> whose mean over seeds of <see cref="By"/> (a trials.parquet column) is best
+/// keep the value of <see cref="Best"/> whose mean over seeds of <see cref="By"/> (a column of the trials/ parts) is best
 /// (<see cref="Goal"/>: min or max), then run the trends on what was kept.
 /// </summary>
 [GenerateSerializer, Immutable]

@@ -19,10 +19,10 @@ public sealed record SweepResultsPage
     [Id(3)] public int Offset { get; init; }
     [Id(4)] public TrialResultRow[] Trials { get; init; } = [];
 
-    /// <summary>trials.parquet as the silos see it; empty until the sweep has ended and written it.</summary>
+    /// <summary>The glob of the sweep's trials/ parts as the silos see it (<c>…/trials/*.parquet</c>; parts appear while the sweep runs).</summary>
     [Id(5)] public string TrialsFile { get; init; } = "";
 
-    /// <summary>metrics.parquet as the silos see it; empty until the sweep has ended and written it.</summary>
+    /// <summary>The glob of the sweep's metrics/ parts as the silos see it.</summary>
     [Id(6)] public string MetricsFile { get; init; } = "";
     [Id(7)] public long MeasurementRows { get; init; }
 }

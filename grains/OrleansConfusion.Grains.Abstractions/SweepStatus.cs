@@ -24,5 +24,8 @@ public sealed record SweepStatus
     [Id(12)] public DateTimeOffset? FinishedAt { get; init; }
     [Id(13)] public long MeasurementRows { get; init; }
 
+    /// <summary>Why a <see cref="SweepState.Failed"/> sweep stopped (the path and the reason), or null.</summary>
+    [Id(14)] public string? Error { get; init; }
+
     public int Finished => Completed + Diverged + Failed + Cancelled;
 }

@@ -44,7 +44,7 @@ public sealed class BadSpecTests
         { "derived value invalid at a point", Specs.TinyWith("lr: 0.1", "lr: 0.1\n  momentum: {value: 0.2, times: {width: 1}}"), "training.momentum: at mlp w8 d1 he_normal relu momentum=1.6: momentum must be in [0, 1)", "13:13" },
         { "unknown distribution", Specs.TinyWith("lr: 0.1", "lr: {gaussian: [0, 1]}"), "unknown key 'gaussian'", null },
         { "lr list with a bad value", Specs.TinyWith("lr: 0.1", "lr: [0.1, -1]"), "training.lr[1]: must be > 0", "12:13" },
-        { "report by not a column", Specs.Tiny + "\nreport:\n  best: width\n  by: final_los", "report.by: 'final_los' is not a numeric column of trials.parquet; did you mean 'final_loss'?", "23:7" },
+        { "report by not a column", Specs.Tiny + "\nreport:\n  best: width\n  by: final_los", "report.by: 'final_los' is not a numeric column of trials/; did you mean 'final_loss'?", "23:7" },
     };
 
     [Theory]

@@ -164,6 +164,6 @@ public sealed class CommandLineTests
         using var temp = new TempDirectory();
         var cli = new CliHarness();
         Assert.Equal(ExitCodes.BadInput, await cli.InvokeAsync("results", "nothing", "--out", temp.Path));
-        Assert.Contains("no trials.parquet", cli.Stderr);
+        Assert.Contains("no sweep folder", cli.Stderr);
     }
 }

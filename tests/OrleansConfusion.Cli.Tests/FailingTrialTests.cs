@@ -39,7 +39,7 @@ public sealed class FailingTrialTests
 
         Assert.True(code == ExitCodes.Failure, $"exit {code}\n{cli.Stderr}\n{cli.Stdout}");
         Assert.Contains("1 of 2 trial(s) failed", cli.Stderr);
-        string trials = Path.Combine(output, "tiny", "trials.parquet");
+        string trials = DatasetFiles.Glob(Path.Combine(output, "tiny"), DatasetLayout.Trials);
         Assert.Equal(1, Parquet.Scalar($"SELECT count(*) FROM read_parquet('{trials}') WHERE width = 8 AND status = 'failed' AND error LIKE '%{Message}%'"));
         Assert.Equal(1, Parquet.Scalar($"SELECT count(*) FROM read_parquet('{trials}') WHERE width = 4 AND status = 'completed'"));
     }

@@ -12,8 +12,8 @@ public sealed class RunEndToEndTests
         using var temp = new TempDirectory();
         string spec = temp.Write("tiny.yaml", Specs.Tiny);
         string output = temp.Combine("out");
-        string trials = Path.Combine(output, "tiny", "trials.parquet");
-        string metrics = Path.Combine(output, "tiny", "metrics.parquet");
+        string trials = DatasetFiles.Glob(Path.Combine(output, "tiny"), DatasetLayout.Trials);
+        string metrics = DatasetFiles.Glob(Path.Combine(output, "tiny"), DatasetLayout.Metrics);
 
         var first = new CliHarness();
         int code = await first.InvokeAsync("run", spec, "--out", output);

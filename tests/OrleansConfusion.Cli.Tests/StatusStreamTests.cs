@@ -35,6 +35,8 @@ public sealed class StatusStreamTests
         public Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows) => throw new NotSupportedException();
         public Task ReportProgressAsync(TrialStatus status) => throw new NotSupportedException();
         public Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows) => throw new NotSupportedException();
+        public Task ReportLogsAsync(TrialLogRow[] logs) => throw new NotSupportedException();
+        public Task<TrialLogRow[]> GetLogsAsync(string? trialId, int count) => throw new NotSupportedException();
     }
 
     [Fact]

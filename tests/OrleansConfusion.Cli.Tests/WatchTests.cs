@@ -48,7 +48,7 @@ public sealed class WatchTests
         Assert.Contains("mlp w4 d1 he_normal relu s0", watch.Stdout);
         Assert.Contains("mlp w8 d1 he_normal relu s0", watch.Stdout);
         Assert.Contains("completed", watch.Stdout);
-        Assert.Contains(Path.Combine(output, "tiny", "trials.parquet"), watch.Stdout);
+        Assert.Contains(DatasetFiles.Glob(Path.Combine(output, "tiny"), DatasetLayout.Trials), watch.Stdout);
 
         var json = new CliHarness(UseCluster);
         Assert.Equal(ExitCodes.Ok, await json.InvokeAsync("watch", "tiny", "--json"));

@@ -32,7 +32,7 @@ public sealed class CliInterruptTests : IDisposable
         {
             // Interrupt once the first trial has finished (its outcome is in the journal) and before the last.
             var deadline = DateTime.UtcNow.AddMinutes(5);
-            while (FinishedTrials(sweepDir) < 1)
+            while (SweepOutputChecks.RecordedOutcomes(sweepDir) < 1)
             {
                 Assert.False(run.HasExited, $"run ended before it could be interrupted\n{run.Tail()}");
                 Assert.True(DateTime.UtcNow < deadline, $"no trial finished within 5 minutes\n{run.Tail()}");
@@ -44,7 +44,7 @@ public sealed class CliInterruptTests : IDisposable
         }
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
-        string trials = Path.Combine(sweepDir, "trials.parquet"), metrics = Path.Combine(sweepDir, "metrics.parquet");
+        string trials = DatasetFiles.Glob(sweepDir, DatasetLayout.Trials), metrics = DatasetFiles.Glob(sweepDir, DatasetLayout.Metrics);
         long completedBefore = Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'");
         Assert.InRange(completedBefore, 1, Widths.Length - 1);
         Assert.Equal(Widths.Length - completedBefore, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'cancelled'"));
@@ -56,15 +56,6 @@ public sealed class CliInterruptTests : IDisposable
         long perTrial = Steps / MeasureEvery + 1;
         Assert.Equal(Widths.Length * perTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
         Assert.Equal(Widths.Length * perTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
-    }
-
-    static int FinishedTrials(string sweepDir)
-    {
-        // The trial record: a line per start of training and one per outcome, in one file per coordinator generation.
-        string parts = Path.Combine(sweepDir, "parts");
-        if (!Directory.Exists(parts)) return 0;
-        return Directory.GetFiles(parts, "trials-g*.jsonl")
-            .Sum(f => File.ReadLines(f).Count(line => line.Contains("\"outcome\":", StringComparison.Ordinal)));
     }
 
     static long Scalar(DuckDBConnection db, string sql)

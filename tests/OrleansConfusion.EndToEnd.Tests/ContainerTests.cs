@@ -77,8 +77,8 @@ public sealed partial class ContainerTests(ImageTestRun run) : IClassFixture<Ima
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
         // examples/quick.yaml: 3 widths x 2 seeds, measured before training and at each of 3 epochs.
-        var trials = Path.Combine(dir, "trials.parquet");
-        var metrics = Path.Combine(dir, "metrics.parquet");
+        var trials = DatasetFiles.Glob(dir, DatasetLayout.Trials);
+        var metrics = DatasetFiles.Glob(dir, DatasetLayout.Metrics);
         Assert.Equal(6, SweepOutputChecks.Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
         Assert.Equal(6, SweepOutputChecks.Scalar(db, $"SELECT count(DISTINCT trial_id) FROM read_parquet('{trials}')"));
         var rows = SweepOutputChecks.Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')");
@@ -90,7 +90,7 @@ public sealed partial class ContainerTests(ImageTestRun run) : IClassFixture<Ima
             var log = File.ReadAllText(run.Logs(silo + ".log"));
             Assert.True(log.Contains("starts training", StringComparison.Ordinal), $"{silo} trained nothing:\n{log}");
         }
-        Assert.Contains("trials:  /data/runs/quick/trials.parquet (6 rows)", run.Log);
+        Assert.Contains("trials:  /data/runs/quick/trials/*.parquet (6 rows)", run.Log);
     }
 
     [Fact]

@@ -289,16 +289,17 @@ public sealed class DashboardQueryTests(MonitoredSweepFixture sweep)
             var status = (start < 0 ? null : JsonNode.Parse(watchJson[(start + 1)..])?["status"])
                 ?? throw new InvalidOperationException("watch --json printed no status:\n" + watchJson);
             string directory = status["output_directory"]!.GetValue<string>();
-            string metrics = Path.Combine(directory, "metrics.parquet");
-            if (!File.Exists(metrics)) throw new InvalidOperationException($"no {metrics} (from watch --json's status.output_directory)");
+            string metrics = DatasetFiles.Glob(directory, DatasetLayout.Metrics);
+            if (DatasetFiles.Of(directory, DatasetLayout.Metrics).Count == 0) throw new InvalidOperationException($"no part in {metrics} (from watch --json's status.output_directory)");
 
             using var db = new DuckDBConnection("Data Source=:memory:");
             db.Open();
             string from = $"FROM read_parquet('{metrics}')";
             // The measurement-duration histogram has no sweep label (it is per kind), so it holds every measurement
             // this silo took: the live sweep's, which the fixture ran and cancelled first, as well as this sweep's.
-            string live = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(directory))!, MonitoredSweepFixture.LiveSweepName, "metrics.parquet");
-            if (!File.Exists(live)) throw new InvalidOperationException($"no {live}: the live sweep's measurements count in the histograms too");
+            string liveDirectory = Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(directory))!, MonitoredSweepFixture.LiveSweepName);
+            string live = DatasetFiles.Glob(liveDirectory, DatasetLayout.Metrics);
+            if (DatasetFiles.Of(liveDirectory, DatasetLayout.Metrics).Count == 0) throw new InvalidOperationException($"no part in {live}: the live sweep's measurements count in the histograms too");
             string everything = live == metrics ? from : $"FROM read_parquet(['{metrics}', '{live}'], union_by_name = true)";
             // The gauges show the per-sample values when a row has them, else the paper protocol's.
             const string cosine = "coalesce(per_sample_min_cosine, paper_min_cosine)";

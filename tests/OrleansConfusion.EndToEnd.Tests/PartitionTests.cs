@@ -95,15 +95,17 @@ public sealed partial class PartitionTests : IAsyncLifetime
         SweepOutputChecks.AssertEveryRowOnce(output, Widths.Length, RowsPerTrial,
             () => $"partitioned coordinator silo{victim}\n{Cluster.Story()}");
 
-        // Replaced: another activation took the sweep over, in a generation of its own (each activation appends to its
-        // own record files only, so a second generation's file means a second writer of the record).
-        var generations = Directory.GetFiles(Path.Combine(output, "parts"), "measurements-g*.jsonl");
-        Assert.True(generations.Length >= 2,
-            $"only {generations.Length} coordinator generation(s) recorded rows: the sweep was not taken over from silo{victim}\n{Cluster.Story()}");
+        // Replaced: another activation took the sweep over, in a generation of its own (each activation loads the folder
+        // and logs the generation it takes, one above any on disk, before it writes a row).
+        var generations = Cluster.Retired.Concat(Enumerable.Range(0, 3).Select(Cluster.Silo))
+            .SelectMany(p => GenerationLine().Matches(p.Output).Where(m => m.Groups["sweep"].Value == sweep))
+            .Select(m => int.Parse(m.Groups["g"].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(generations.Count > 0 && generations.Max() >= 2,
+            $"coordinator generations logged: [{string.Join(", ", generations)}]: the sweep was not taken over from silo{victim}\n{Cluster.Story()}");
         // Only one coordinator writes the output, and it is not the old one: the final files were written by an activation
         // on a silo that stayed in the cluster, and the cut-off coordinator, stopped once it learnt it was replaced, wrote
-        // none (a coordinator logs "Sweep <name> Completed: wrote <trials.parquet> ..." when it writes them).
-        string wrote = $"Sweep {sweep} Completed: wrote";
+        // none (a coordinator logs "Sweep <name> Completed: sealed and compacted ..." when it has written them).
+        string wrote = $"Sweep {sweep} Completed: sealed and compacted";
         var writers = Cluster.Retired.Concat(Enumerable.Range(0, 3).Select(Cluster.Silo))
             .Where(p => p.Output.Contains(wrote, StringComparison.Ordinal)).Select(p => p.Name).ToList();
         Assert.True(writers.Count > 0, $"no silo logged writing the final files\n{Cluster.Story()}");
@@ -262,8 +264,11 @@ public sealed partial class PartitionTests : IAsyncLifetime
     {
         using var db = new DuckDB.NET.Data.DuckDBConnection("Data Source=:memory:");
         db.Open();
-        return SweepOutputChecks.Scalar(db, $"SELECT max(attempt) FROM read_parquet('{Path.Combine(_dir.Path, "runs", sweep, "trials.parquet")}')");
+        return SweepOutputChecks.Scalar(db, $"SELECT max(attempt) FROM read_parquet('{DatasetFiles.Glob(Path.Combine(_dir.Path, "runs", sweep), DatasetLayout.Trials)}')");
     }
+
+    [GeneratedRegex(@"Sweep (?<sweep>\S+): coordinator generation (?<g>\d+) read")]
+    private static partial Regex GenerationLine();
 
     // Orleans' SiloStatus.Dead is 6 (Active 3, ShuttingDown 4, Stopping 5); written as a number or a name.
     [GeneratedRegex(@"""Status""\s*:\s*(""Dead""|6)\b")]

@@ -67,7 +67,7 @@ public sealed class RecoveryTests : IDisposable
         string folder = Path.Combine(_dir.Path, resubmitTo, sweep);
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
-        string trials = Path.Combine(folder, "trials.parquet"), metrics = Path.Combine(folder, "metrics.parquet");
+        string trials = DatasetFiles.Glob(folder, DatasetLayout.Trials), metrics = DatasetFiles.Glob(folder, DatasetLayout.Metrics);
         Assert.Equal(trialCount, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
         Assert.Equal(trialCount * RowsPerTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
         Assert.Equal(trialCount * RowsPerTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
@@ -112,7 +112,7 @@ public sealed class RecoveryTests : IDisposable
         Assert.Contains("\"completed\"", watch.Output);
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
-        string metrics = Path.Combine(_dir.Path, "runs", sweep, "metrics.parquet");
+        string metrics = DatasetFiles.Glob(Path.Combine(_dir.Path, "runs", sweep), DatasetLayout.Metrics);
         Assert.Equal(Widths.Length * RowsPerTrial, Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
         Assert.Equal(Widths.Length * RowsPerTrial, Scalar(db, $"SELECT count(*) FROM read_parquet('{metrics}')"));
     }
@@ -124,11 +124,11 @@ public sealed class RecoveryTests : IDisposable
     async Task<SiloProcess> CoordinatorWithCompletedAsync(IReadOnlyList<SiloProcess> silos, string sweep, int atLeast, TimeSpan timeout, Func<bool>? ready = null)
     {
         var deadline = DateTime.UtcNow + timeout;
-        string parts = Path.Combine(_dir.Path, "runs", sweep, "parts");
+        string sweepDir = Path.Combine(_dir.Path, "runs", sweep);
         while (DateTime.UtcNow < deadline)
         {
             bool isReady = ready?.Invoke() ?? true;
-            if (isReady && Outcomes(parts) >= atLeast)
+            if (isReady && SweepOutputChecks.RecordedOutcomes(sweepDir) >= atLeast)
             {
                 foreach (var silo in silos)
                 {
@@ -141,12 +141,9 @@ public sealed class RecoveryTests : IDisposable
             }
             await Task.Delay(100);
         }
-        Assert.Fail($"no coordinator recorded {atLeast} outcomes within {timeout} ({Outcomes(parts)} so far).\n{Logs(silos)}");
+        Assert.Fail($"no coordinator recorded {atLeast} outcomes within {timeout} ({SweepOutputChecks.RecordedOutcomes(sweepDir)} so far).\n{Logs(silos)}");
         return silos[0];
     }
-
-    static int Outcomes(string parts) => !Directory.Exists(parts) ? 0 : Directory.GetFiles(parts, "trials-g*.jsonl")
-        .Sum(f => File.ReadLines(f).Count(line => line.Contains("\"outcome\":", StringComparison.Ordinal)));
 
     static string Logs(IEnumerable<SiloProcess> silos) => string.Join('\n', silos.Select(s => s.Process.Tail(40)));
 

@@ -49,8 +49,8 @@ public sealed class RedisClusterTests : IDisposable
 
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
-        var trials = Path.Combine(output, SweepName, "trials.parquet");
-        var metrics = Path.Combine(output, SweepName, "metrics.parquet");
+        var trials = DatasetFiles.Glob(Path.Combine(output, SweepName), DatasetLayout.Trials);
+        var metrics = DatasetFiles.Glob(Path.Combine(output, SweepName), DatasetLayout.Metrics);
         Assert.Equal(Widths.Length, Scalar(db, $"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
         string Explain() => $"killed {victim.Process.Name}\n" +
             Text(db, $"SELECT string_agg(trial_id || ' attempt ' || attempt || ' on ' || silo || ' resumed ' || coalesce(resumed_from_step::VARCHAR, '-'), '\n') FROM read_parquet('{trials}')") +

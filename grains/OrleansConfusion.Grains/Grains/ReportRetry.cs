@@ -30,11 +30,15 @@ internal static class ReportRetry
     static readonly ResiliencePropertyKey<Action<int, Exception?>> Log = new("log");
 
     /// <summary>True once <paramref name="action"/> succeeded; false, logged, after the last try failed.</summary>
-    public static async Task<bool> RunAsync(Func<Task> action, string what, string grainKey, ILogger logger)
+    /// <param name="onRetry">Also told of each failed try (its number and error), e.g. to keep it for the trial's log.</param>
+    public static async Task<bool> RunAsync(Func<Task> action, string what, string grainKey, ILogger logger, Action<int, Exception?>? onRetry = null)
     {
         var context = ResilienceContextPool.Shared.Get(continueOnCapturedContext: true);
         context.Properties.Set(Log, (attempt, e) =>
-            logger.LogWarning("Trial {Trial} could not {What} (try {Try}): {Error}", grainKey, what, attempt, e?.Message));
+        {
+            logger.LogWarning("Trial {Trial} could not {What} (try {Try}): {Error}", grainKey, what, attempt, e?.Message);
+            onRetry?.Invoke(attempt, e);
+        });
         try
         {
             await Pipeline.ExecuteAsync(async _ => await action(), context);

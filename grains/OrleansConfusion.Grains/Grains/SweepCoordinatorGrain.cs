@@ -32,6 +32,7 @@ public sealed class SweepCoordinatorGrain(
     bool _watchdogRegistered;
     DateTime _nextOwnershipCheck;
     readonly StatusFeed _feed = new();
+    readonly RecentLogs _recentLogs = new();
 
     Task _recordingDecided = Task.CompletedTask;
 
@@ -141,7 +142,7 @@ public sealed class SweepCoordinatorGrain(
     {
         var sweep = ThrowIfUnknown();
         if (!sweep.Ledger.TryIndex(trialId, out int index)) return;
-        await _recorder!.DeliverAsync(index, rows);
+        await WritingAsync(() => _recorder!.DeliverAsync(index, rows));
         sweep.Heard(index, attempt, DateTimeOffset.UtcNow);
         _feed.Changed();
     }
@@ -150,23 +151,35 @@ public sealed class SweepCoordinatorGrain(
     {
         if (!Driving) return;
         if (Sweep!.OnProgress(status, SlotsOf, DateTimeOffset.UtcNow) is int attempt)
-            await _recorder!.Output.AppendStartAsync(status.TrialId, attempt, status.TrainingStartedAt);
+            await WritingAsync(() => _recorder!.Output.AppendStartAsync(status.TrialId, attempt, status.TrainingStartedAt));
         _feed.Changed();
     }
+
+    public async Task ReportLogsAsync(TrialLogRow[] logs)
+    {
+        ThrowIfUnknown();
+        await LogAsync(logs);
+    }
+
+    public Task<TrialLogRow[]> GetLogsAsync(string? trialId, int count) => Task.FromResult(_recentLogs.Newest(trialId, count));
 
     public async Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows)
     {
         var sweep = ThrowIfUnknown();
         if (lastRows.Length > 0) await ReportMeasurementsAsync(outcome.TrialId, outcome.Attempt, lastRows);
-        var (verdict, numbered) = await _recorder!.FinishAsync(outcome, State.CancelRequested);
+        var (verdict, numbered) = await WritingAsync(() => _recorder!.FinishAsync(outcome, State.CancelRequested));
         if (verdict == OutcomeVerdict.Taken)
         {
             metrics.TrialFinished(SweepId, numbered.State);
             if (numbered.Silo is { } silo) sweep.PromoteWaiting(silo, SlotsOf(silo));
+            await LogAsync(TrialLogs.ForOutcome(numbered, DateTime.UtcNow));
         }
         else if (verdict == OutcomeVerdict.RowsMissing && sweep.Ledger.TryIndex(outcome.TrialId, out int index))
+        {
             logger.LogWarning("Sweep {Sweep}: trial {Trial} reported {State} with a measurement at step {Step}, but the coordinator holds its rows only through step {Held}; re-driving it from its newest checkpoint whose rows are held",
                 SweepId, outcome.TrialId, outcome.State, outcome.LastMeasuredStep, sweep.Ledger.DeliveredThrough(index));
+            await LogAsync([TrialLogs.RowsMissing(outcome, sweep.Ledger.DeliveredThrough(index), DateTime.UtcNow)]);
+        }
         Drive();
     }
 
@@ -197,7 +210,7 @@ public sealed class SweepCoordinatorGrain(
     /// <summary>Builds the sweep from the plan and folds the output's records into it (streamed; see <see cref="SweepOutput.LoadAsync"/>).</summary>
     async Task OpenAsync(SweepPlan plan, string directory, bool rerunUnfinished, CancellationToken cancellationToken)
     {
-        var recorder = await SweepRecorder.OpenForCoordinatorAsync(plan, directory, rerunUnfinished, logger, cancellationToken);
+        var recorder = await SweepRecorder.OpenForCoordinatorAsync(plan, directory, rerunUnfinished, logger, sinkOptions.Value, cancellationToken);
         if (_recorder is not null) await _recorder.DisposeAsync();
         _recorder = recorder;
     }
@@ -218,8 +231,16 @@ public sealed class SweepCoordinatorGrain(
         }
         if (Driving)
         {
-            foreach (var lost in Sweep!.Watchdog(cluster.IsActive, DateTimeOffset.UtcNow - scheduling.Value.StaleAfter))
-                logger.LogWarning("Sweep {Sweep}: trial {Trial} {Why}; re-driving it", SweepId, Sweep.Ledger.Spec(lost.Index).TrialId, lost.Why);
+            var now = DateTime.UtcNow;
+            var lostLogs = new List<TrialLogRow>();
+            foreach (var lost in Sweep!.Watchdog(cluster.IsActive, now - scheduling.Value.StaleAfter))
+            {
+                string trialId = Sweep.Ledger.Spec(lost.Index).TrialId;
+                logger.LogWarning("Sweep {Sweep}: trial {Trial} {Why}; re-driving it", SweepId, trialId, lost.Why);
+                lostLogs.Add(TrialLogs.Lost(trialId, Sweep.Ledger.Attempts(lost.Index), lost, now));
+            }
+            await LogAsync(lostLogs);
+            await SealDueAsync(now);
             _ = EnsureWatchdogAsync();
         }
         Drive();
@@ -257,8 +278,59 @@ public sealed class SweepCoordinatorGrain(
         {
             try { await previous; }
             catch (Exception) { /* its outcomes went back to the sweep and are in this pass */ }
-            foreach (var outcome in await recorder.RecordDecidedAsync()) metrics.TrialFinished(SweepId, outcome.State);
+            var decided = await recorder.RecordDecidedAsync();
+            foreach (var outcome in decided) metrics.TrialFinished(SweepId, outcome.State);
+            await LogAsync(decided.SelectMany(o => TrialLogs.ForOutcome(o, DateTime.UtcNow)));
         }
+    }
+
+    /// <summary>Seals the parts that are due, once a fresh read of the stored state says this activation still owns the sweep.</summary>
+    async Task SealDueAsync(DateTime now)
+    {
+        if (_recorder is not { } recorder || !recorder.Output.AnyDue(now)) return;
+        await Store.CheckOwnershipAsync(e => logger.LogDebug(e, "Sweep {Sweep}: could not read its state back before sealing", SweepId));
+        if (Driving) await WritingAsync(() => recorder.Output.SealDueAsync(now));
+    }
+
+    async Task LogAsync(IEnumerable<TrialLogRow> logs)
+    {
+        var rows = logs.ToList();
+        if (rows.Count == 0 || _recorder is null) return;
+        _recentLogs.Add(rows);
+        await WritingAsync(() => _recorder.Output.AppendLogsAsync(rows));
+    }
+
+    /// <summary>
+    /// A write to the sweep's output. One that fails for the disk's sake (full, gone, not allowed) ends the sweep Failed with
+    /// the path and the reason, in the state and in status: nothing acknowledged is lost (it is in the record, or its trial
+    /// still has it and sends it again), and a resubmit, once the cause is fixed, resumes the sweep where it was.
+    /// </summary>
+    async Task<T> WritingAsync<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await FailAsync($"writing the output in {State.OutputDirectory} failed: {e.Message}", e);
+            throw;
+        }
+    }
+
+    Task WritingAsync(Func<Task> write) => WritingAsync(async () => { await write(); return true; });
+
+    async Task FailAsync(string why, Exception e)
+    {
+        if (State.State != SweepState.Running || Store.FencedBy is not null) return;
+        logger.LogError(e, "Sweep {Sweep} failed: {Why}; it stops, and a resubmit resumes it", SweepId, why);
+        (State.State, State.Error, State.FinishedAt) = (SweepState.Failed, why, DateTimeOffset.UtcNow);
+        _timer?.Dispose();
+        _timer = null;
+        foreach (var unit in Sweep?.RunningUnits() ?? []) _ = Calls.CancelAsync(Sweep!, unit);
+        try { await Store.SaveAsync(); }
+        catch (Exception save) when (Store.FencedBy is null) { logger.LogWarning(save, "Sweep {Sweep}: could not store that it failed", SweepId); }
+        Drive();
     }
 
     async Task RecordDecidedQuietlyAsync()

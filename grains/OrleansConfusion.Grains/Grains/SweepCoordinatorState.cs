@@ -23,10 +23,13 @@ public sealed class SweepCoordinatorState
     [Id(9)] public int Generation { get; set; }
     [Id(10)] public int RejectedCount { get; set; }
 
+    /// <summary>Why the sweep failed (its output could not be written), or null.</summary>
+    [Id(11)] public string? Error { get; set; }
+
     /// <summary>A (re)submit: the sweep runs again from this spec, in this folder, claimed by <paramref name="generation"/>.</summary>
     public void Accept(SweepSpec spec, string directory, SweepPlan plan, int generation, int rejectedShown)
     {
-        (Spec, OutputDirectory, CancelRequested, State, FinishedAt, Generation) = (spec, directory, false, SweepState.Running, null, generation);
+        (Spec, OutputDirectory, CancelRequested, State, FinishedAt, Generation, Error) = (spec, directory, false, SweepState.Running, null, generation, null);
         Rejected = [.. plan.Rejected.Take(rejectedShown).Select(r => r.ToString())];
         RejectedCount = plan.Rejected.Count;
         StartedAt ??= DateTimeOffset.UtcNow;
@@ -36,5 +39,6 @@ public sealed class SweepCoordinatorState
     public SweepStatus Header(string sweepId) => new()
     {
         SweepId = sweepId, State = Spec is null ? SweepState.NotFound : State, OutputDirectory = OutputDirectory, StartedAt = StartedAt, FinishedAt = FinishedAt,
+        Error = Error,
     };
 }

@@ -24,10 +24,10 @@ internal sealed class SweepEnding(string sweepId, SweepStateStore store, ILogger
             // The outcomes the sweep decided itself are in the record before the files that show them.
             await recordDecided();
             await store.SaveAsync();
-            await Task.Run(() => recorder.WriteFinalAsync());
+            await Task.Run(() => recorder.FinishOutputAsync());
             (state.State, state.FinishedAt) = (state.CancelRequested ? SweepState.Cancelled : SweepState.Completed, DateTimeOffset.UtcNow);
-            logger.LogInformation("Sweep {Sweep} {State}: wrote {Trials} and {Metrics} ({Rows} measurements) in {Seconds:F1} s",
-                sweepId, state.State, recorder.Output.TrialsPath, recorder.Output.MetricsPath, recorder.Sweep.Ledger.MeasurementRows, clock.Elapsed.TotalSeconds);
+            logger.LogInformation("Sweep {Sweep} {State}: sealed and compacted {Directory} ({Rows} measurements) in {Seconds:F1} s",
+                sweepId, state.State, recorder.Output.Directory, recorder.Sweep.Ledger.MeasurementRows, clock.Elapsed.TotalSeconds);
             ended();
             try { await store.SaveAsync(); }
             catch (Exception e) when (store.FencedBy is null)

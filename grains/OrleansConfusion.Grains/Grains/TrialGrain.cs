@@ -144,13 +144,16 @@ public sealed class TrialGrain(
         {
             var outcome = lanes[i].Outcome = lanes[i].ToOutcome(ended.Results?[i], ended.Error, wallSeconds, localSilo.Name, capacity.Device);
             logger.LogInformation("Trial {Trial} (dispatch {Dispatch}) {State} after {Steps} steps; resumed from step {Resumed}",
-                lanes[i].Spec.GrainKey, outcome.Attempt, outcome.State, outcome.Steps, outcome.ResumedFromStep?.ToString() ?? "none (from scratch)");
+                lanes[i].Spec.GrainKey, outcome.Attempt, outcome.State, outcome.TrainedSteps, outcome.ResumedFromStep?.ToString() ?? "none (from scratch)");
         }
         // One retry budget for the group: each try sends the outcomes not yet delivered, in order.
         bool delivered = await ReportRetry.RunAsync(async () =>
         {
             foreach (var lane in lanes.Where(l => !l.OutcomeDelivered)) await ReportOutcomeAsync(lane, lane.Outcome!);
-        }, "report outcome", GrainKey, logger);
+        }, "report outcome", GrainKey, logger, onRetry: (attempt, e) =>
+        {
+            foreach (var lane in lanes.Where(l => !l.OutcomeDelivered)) lane.Log("warning", $"could not report its outcome (try {attempt}): {e?.Message}", localSilo.Name);
+        });
         if (delivered)
         {
             await ForgetDeliveredAsync();
@@ -189,6 +192,11 @@ public sealed class TrialGrain(
             lane.Sent();
         }
         RecordSteps(lane);
+        if (lane.Logs.Count > 0)
+        {
+            await coordinator.ReportLogsAsync([.. lane.Logs]);
+            lane.Logs.Clear();
+        }
         await coordinator.ReportOutcomeAsync(outcome, [.. lane.Unsent]);
         lane.Sent();
         lane.OutcomeDelivered = true;

@@ -29,6 +29,15 @@ internal sealed class TrialLane(TrialSpec spec)
 
     public List<MeasurementRow> Unsent { get; } = [];
 
+    /// <summary>Warnings for the trial's log not sent yet (retries of its reports); the oldest go past 64.</summary>
+    public List<TrialLogRow> Logs { get; } = [];
+
+    public void Log(string level, string message, string silo)
+    {
+        if (Logs.Count == 64) Logs.RemoveAt(0);
+        Logs.Add(new TrialLogRow { TrialId = Spec.TrialId, Attempt = Attempt, Silo = silo, Level = level, Message = message, At = DateTime.UtcNow });
+    }
+
     public TrialOutcome? Outcome { get; set; }
 
     public bool OutcomeDelivered { get; set; }
@@ -137,13 +146,13 @@ internal sealed class TrialLane(TrialSpec spec)
             TrialOutcomeStatus.Cancelled => TrialState.Cancelled,
             _ => TrialState.Failed,
         },
-        Steps = r?.Steps ?? Signals.Progress?.Step ?? 0,
-        Epochs = r?.Epochs ?? 0,
-        FinalLoss = r?.FinalLoss ?? double.NaN,
-        BestLoss = r?.BestLoss ?? double.NaN,
-        FinalAccuracy = r?.FinalAccuracy ?? double.NaN,
-        BestAccuracy = r?.BestAccuracy ?? double.NaN,
-        FinalTestAccuracy = r?.FinalTestAccuracy ?? double.NaN,
+        TrainedSteps = r?.Steps ?? Signals.Progress?.Step ?? 0,
+        TrainedEpochs = r?.Epochs ?? 0,
+        FinalLoss = r is null ? null : TrialColumns.Finite(r.FinalLoss),
+        BestLoss = r is null ? null : TrialColumns.Finite(r.BestLoss),
+        FinalAccuracy = r is null ? null : TrialColumns.Finite(r.FinalAccuracy),
+        BestAccuracy = r is null ? null : TrialColumns.Finite(r.BestAccuracy),
+        FinalTestAccuracy = r is null ? null : TrialColumns.Finite(r.FinalTestAccuracy),
         StepsToTargetLoss = r?.StepsToTargetLoss,
         WallSeconds = r is { WallSeconds: > 0 } ? r.WallSeconds : wallSeconds,
         Silo = silo,
@@ -153,7 +162,7 @@ internal sealed class TrialLane(TrialSpec spec)
         Attempt = Attempt,
         ResumedFromStep = r?.ResumedFromStep,
         LastMeasuredStep = Signals.LastMeasuredStep,
-        TrainingStartedAt = TrainingStartedAt,
-        FinishedAt = DateTimeOffset.UtcNow,
+        TrainingStartedAt = TrainingStartedAt?.UtcDateTime,
+        FinishedAt = DateTime.UtcNow,
     };
 }

@@ -28,7 +28,10 @@ public static class OrleansConfusionSiloBuilderExtensions
         if (configureScheduling is not null) scheduling.Configure(configureScheduling);
         scheduling.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrialSchedulingOptions>, TrialSchedulingOptionsValidator>());
-        services.AddOptions<ParquetSinkOptions>().BindConfiguration(ParquetSinkOptions.SectionName);
+        services.AddOptions<ParquetSinkOptions>().BindConfiguration(ParquetSinkOptions.SectionName)
+            .Validate(o => o.PartRows >= 1, $"{ParquetSinkOptions.SectionName}:PartRows must be >= 1")
+            .Validate(o => o.PartInterval > TimeSpan.Zero, $"{ParquetSinkOptions.SectionName}:PartInterval must be > 0")
+            .ValidateOnStart();
         services.AddOptions<TorchRuntimeOptions>().BindConfiguration(TorchRuntimeOptions.SectionName)
             .Validate(o => o.CpuFusionMaxWidth >= 0, $"{TorchRuntimeOptions.SectionName}:CpuFusionMaxWidth must be >= 0 (0: never batch fused seeds on CPU)")
             .ValidateOnStart();

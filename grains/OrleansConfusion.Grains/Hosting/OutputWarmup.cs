@@ -30,13 +30,13 @@ internal static class OutputWarmup
         }
     }
 
-    /// <summary>The calls a coordinator makes, in its order: load, rows and an outcome, final files, reload.</summary>
+    /// <summary>The calls a coordinator makes, in its order: load, rows and an outcome, sealing and compaction, reload.</summary>
     internal static async Task WriteSampleSweepAsync(string directory, CancellationToken cancellationToken)
     {
         await using (var recorder = (await SweepRecorder.OpenAsync(SamplePlan(trials: 1), directory, rerunUnfinished: true, NullLogger.Instance, cancellationToken)).Recorder)
         {
             await RecordSampleTrialsAsync(recorder, rowsPerTrial: 1, cancellationToken);
-            await recorder.WriteFinalAsync(cancellationToken);
+            await recorder.FinishOutputAsync(cancellationToken);
         }
         await using var reloaded = (await SweepRecorder.OpenAsync(SamplePlan(trials: 1), directory, rerunUnfinished: false, NullLogger.Instance, cancellationToken)).Recorder;
     }
@@ -63,7 +63,7 @@ internal static class OutputWarmup
             await recorder.DeliverAsync(t, rows, cancellationToken);
             var outcome = new TrialOutcome
             {
-                TrialId = trial.TrialId, State = TrialState.Completed, FinishedAt = DateTimeOffset.UtcNow, LastMeasuredStep = rows.Length > 0 ? rows[^1].Step : -1,
+                TrialId = trial.TrialId, State = TrialState.Completed, FinishedAt = DateTime.UtcNow, LastMeasuredStep = rows.Length > 0 ? rows[^1].Step : -1,
             };
             var (verdict, _) = await recorder.FinishAsync(outcome, cancelRequested: false, cancellationToken);
             if (verdict != OutcomeVerdict.Taken) throw new InvalidOperationException($"sample trial {trial.TrialId} was not taken: {verdict}");

@@ -16,7 +16,7 @@ internal static class StateWarmup
     {
         var spec = new SweepSpec { Name = "sample", Grid = new GridSpec { Widths = [8, 16] } };
         var trials = SweepPlanner.Plan(spec).Trials;
-        var outcome = new TrialOutcome { TrialId = trials[0].TrialId, State = TrialState.Completed, StepsToTargetLoss = 1, FinishedAt = DateTimeOffset.UtcNow };
+        var outcome = new TrialOutcome { TrialId = trials[0].TrialId, State = TrialState.Completed, StepsToTargetLoss = 1, FinishedAt = DateTime.UtcNow };
         var sweep = new SweepCoordinatorState
         {
             Spec = spec,

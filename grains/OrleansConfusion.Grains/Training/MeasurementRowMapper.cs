@@ -3,7 +3,10 @@ using OrleansConfusion.Grains.Abstractions;
 
 namespace OrleansConfusion.Grains;
 
-/// <summary>Flattens the engine's measurement into the wire row the coordinator and Parquet use.</summary>
+/// <summary>
+/// Flattens the engine's measurement into the one measurement row (wire, record, Parquet); the coordinator adds the
+/// configuration columns. A loss or accuracy that is not finite has no value: null, as Parquet readers agree on.
+/// </summary>
 public static class MeasurementRowMapper
 {
     public static MeasurementRow ToRow(string trialId, MeasurementRecord r, DateTimeOffset recordedAt)
@@ -17,11 +20,11 @@ public static class MeasurementRowMapper
             Step = r.Step,
             Epoch = r.Epoch,
             LearningRate = r.LearningRate,
-            SgdLoss = r.SgdLoss,
-            TrainLoss = r.TrainLoss,
-            TrainAccuracy = r.TrainAccuracy,
-            TestLoss = r.TestLoss,
-            TestAccuracy = r.TestAccuracy,
+            SgdLoss = TrialColumns.Finite(r.SgdLoss),
+            TrainLoss = TrialColumns.Finite(r.TrainLoss),
+            TrainAccuracy = TrialColumns.Finite(r.TrainAccuracy),
+            TestLoss = TrialColumns.Finite(r.TestLoss),
+            TestAccuracy = TrialColumns.Finite(r.TestAccuracy),
             WallSeconds = r.WallSeconds,
             PaperPairs = paper?.Count,
             PaperMinCosine = paper?.Min,
@@ -53,7 +56,7 @@ public static class MeasurementRowMapper
             GradNormMean = ps?.GradNormMean,
             GradNormMax = ps?.GradNormMax,
             PerSampleSeconds = r.PerSampleSeconds,
-            RecordedAt = recordedAt,
+            RecordedAt = recordedAt.UtcDateTime,
         };
     }
 }

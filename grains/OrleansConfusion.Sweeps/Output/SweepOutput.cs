@@ -1,63 +1,187 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrleansConfusion.Grains.Abstractions;
 using Parquet;
-using Parquet.Serialization;
 
 namespace OrleansConfusion.Sweeps;
 
 /// <summary>
-/// The output folder of one sweep, written by its coordinator activation.
-/// <list type="bullet">
-/// <item><c>parts/measurements-gNNNNNN.jsonl</c>: every row the coordinator holds, appended before the delivery is
-/// acknowledged. The measurement record.</item>
-/// <item><c>parts/trials-gNNNNNN.jsonl</c>: the trial record. It holds one line per real start of training
-/// (the attempt count) and one per outcome. It is the one source of truth for which trials are finished.</item>
-/// <item><c>trials.parquet</c>, <c>metrics.parquet</c>: the final files. They are streamed from the records when
-/// the sweep ends, in row groups, with memory bounded whatever the sweep's size, and renamed into place.</item>
-/// </list>
-/// Every coordinator activation writes files of its own generation (N), one above any on disk, and never
-/// appends to another's. So a second activation (a partitioned silo that has not yet learnt it was declared dead)
-/// cannot interleave with this one; the final files take each (trial, step) once, whoever wrote it.
-/// The records stay after the sweep: a rerun resumes from them.
+/// The output folder of one sweep, written by its coordinator activation: a Parquet dataset that grows while the sweep
+/// runs (<c>metrics/</c>, <c>trials/</c>, <c>logs/</c>; see <see cref="DatasetLayout"/>) behind a write-ahead record
+/// (<c>record/</c>). A row is appended to the record before it is acknowledged and buffered; a part is sealed when its
+/// buffer holds <see cref="SealRows"/> rows or its oldest row is <see cref="SealInterval"/> old, and the record behind it
+/// goes, so the record stays bounded too. Each activation writes files of its own generation, one above any on disk,
+/// and adopts what an older one left: its parts as they are, its unsealed segments sealed under their own names. A part
+/// of an older generation that appears later (an activation cut off by a failover, sealing before it learnt it was
+/// replaced) is removed at the next seal: its rows were never acknowledged to this activation, so their trials send them
+/// again. A row is therefore in exactly one part.
 /// </summary>
-public sealed partial class SweepOutput(string directory, ILogger logger) : IAsyncDisposable
+public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDisposable
 {
-    /// <summary>Rows per Parquet row group of the final files: bounded memory while they are written.</summary>
-    public int RowGroupSize { get; init; } = 20_000;
+    /// <summary>Rows a part takes before it is sealed (see <see cref="ParquetSinkOptions.PartRows"/>).</summary>
+    public int SealRows { get; init; } = 50_000;
 
-    /// <summary>The read buffer of the records; tests make it tiny.</summary>
-    internal int ReadBufferSize { get; init; } = 1 << 16;
+    /// <summary>How long a row waits, at most, before its part is sealed (see <see cref="ParquetSinkOptions.PartInterval"/>).</summary>
+    public TimeSpan SealInterval { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Trial records are rewritten (compacted) when they hold this many lines more than the trials they describe.</summary>
+    /// <summary>Starts records are rewritten (compacted) when they hold this many lines more than the trials they describe.</summary>
     internal int CompactionSlack { get; init; } = 10_000;
 
-    JsonLinesWriter<MeasurementRow>? _measurements;
-    JsonLinesWriter<TrialEvent>? _trials;
+    /// <summary>The read buffer of the record; tests make it tiny.</summary>
+    internal int ReadBufferSize { get; init; } = 1 << 16;
+
+    TrialLedger? _ledger;
+    PartStream<MeasurementRow>? _metrics;
+    PartStream<TrialOutcome>? _trials;
+    PartStream<TrialLogRow>? _logs;
+    JsonLinesWriter<TrialOutcome>? _starts;
+    readonly Dictionary<string, HashSet<string>> _adopted = DatasetLayout.Kinds.ToDictionary(k => k, _ => new HashSet<string>(StringComparer.Ordinal));
 
     public string Directory { get; } = directory;
 
-    public string PartsDirectory => Path.Combine(Directory, "parts");
+    public string MetricsDirectory => Path.Combine(Directory, DatasetLayout.Metrics);
 
-    public string TrialsPath => Path.Combine(Directory, "trials.parquet");
+    public string TrialsDirectory => Path.Combine(Directory, DatasetLayout.Trials);
 
-    public string MetricsPath => Path.Combine(Directory, "metrics.parquet");
+    public string LogsDirectory => Path.Combine(Directory, DatasetLayout.Logs);
+
+    public string RecordDirectory => Path.Combine(Directory, DatasetLayout.RecordFolder);
 
     /// <summary>The spec the sweep runs, as submitted (JSON, snake_case): what `report` reads its declared selection from.</summary>
     public string SpecPath => Path.Combine(Directory, SpecFile);
 
     public const string SpecFile = "spec.json";
 
+    /// <summary>The generation this instance writes (set by <see cref="LoadAsync"/>).</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>Bytes this instance appended to the record.</summary>
+    public long BytesAppended => (_metrics?.BytesAppended ?? 0) + (_trials?.BytesAppended ?? 0) + (_logs?.BytesAppended ?? 0) + (_starts?.BytesWritten ?? 0);
+
+    /// <summary>Parts this instance sealed, all kinds.</summary>
+    public int PartsSealed => (_metrics?.Sealed ?? 0) + (_trials?.Sealed ?? 0) + (_logs?.Sealed ?? 0);
+
+    /// <summary>
+    /// Folds what is on disk into <paramref name="ledger"/> (a new sweep's), streamed, adopts an older generation's unsealed
+    /// record and takes the next generation. Refuses a folder that holds final Parquet files of an older version without
+    /// the record they were built from (a rerun there would write a dataset that leaves them out).
+    /// </summary>
+    public async Task<LoadSummary> LoadAsync(TrialLedger ledger, bool rerunUnfinished, CancellationToken cancellationToken = default)
+    {
+        _ledger = ledger;
+        DatasetCompaction.CompleteInterrupted(Directory);
+        await LegacyRecord.MigrateAsync(Directory, SealRows, logger, cancellationToken);
+        bool anyDataset = DatasetLayout.Kinds.Any(k => DatasetLayout.Parts(Directory, k).Count > 0 || DatasetLayout.Segments(Directory, k).Count > 0);
+        if (!anyDataset && (File.Exists(Path.Combine(Directory, "trials.parquet")) || File.Exists(Path.Combine(Directory, "metrics.parquet"))))
+            throw new InvalidOperationException(
+                $"output folder '{Directory}' holds final Parquet files (trials.parquet, metrics.parquet) but not the record they were built from; " +
+                "a rerun would write a dataset without their rows: move them away, or give the sweep another output folder");
+        Generation = DatasetLayout.Kinds.SelectMany(k => DatasetLayout.Parts(Directory, k).Concat(DatasetLayout.Segments(Directory, k)))
+            .Concat(DatasetLayout.StartFiles(Directory)).Select(f => f.Generation).DefaultIfEmpty(0).Max() + 1;
+
+        long rows = 0;
+        foreach (var part in DatasetLayout.Parts(Directory, DatasetLayout.Metrics))
+        {
+            _adopted[DatasetLayout.Metrics].Add(part.Path);
+            rows += await MetricsIndex.ReadAsync(part.Path, (trialId, row) =>
+            {
+                if (ledger.TryIndex(trialId, out int index)) ledger.RestoreDelivered(index, row);
+            }, cancellationToken);
+        }
+        rows += await AdoptSegmentsAsync(DatasetLayout.Metrics, RecordJson.Default.MeasurementRow, MetricsOrder, CompleteMeasurement, row =>
+        {
+            if (ledger.TryIndex(row.TrialId, out int index)) ledger.RestoreDelivered(index, row);
+        }, cancellationToken);
+
+        // Outcomes after every row is known: a finished trial stays finished only if its rows are held.
+        long lines = 0;
+        void Outcome(TrialOutcome o)
+        {
+            lines++;
+            if (ledger.TryIndex(o.TrialId, out int index)) ledger.RestoreOutcome(index, o, rerunUnfinished);
+        }
+        foreach (var part in DatasetLayout.Parts(Directory, DatasetLayout.Trials))
+        {
+            _adopted[DatasetLayout.Trials].Add(part.Path);
+            foreach (var o in await PartFile.ReadAsync<TrialOutcome>(part.Path, cancellationToken)) Outcome(o);
+        }
+        lines += await AdoptSegmentsAsync(DatasetLayout.Trials, RecordJson.Default.TrialOutcome, TrialsOrder, CompleteOutcome, Outcome, cancellationToken);
+        var startFiles = DatasetLayout.StartFiles(Directory);
+        long starts = 0;
+        foreach (var file in startFiles)
+        {
+            await foreach (var start in JsonLinesJournal.ReadAsync(file.Path, RecordJson.Default.TrialOutcome, logger, ReadBufferSize, cancellationToken))
+            {
+                starts++;
+                if (ledger.TryIndex(start.TrialId, out int index)) ledger.RestoreAttempts(index, start.Attempt, start.TrainingStartedAt);
+            }
+        }
+        await AdoptSegmentsAsync(DatasetLayout.Logs, RecordJson.Default.TrialLogRow, LogsOrder, l => l, _ => { }, cancellationToken);
+        foreach (var part in DatasetLayout.Parts(Directory, DatasetLayout.Logs)) _adopted[DatasetLayout.Logs].Add(part.Path);
+
+        bool compacted = false;
+        if (startFiles.Count > 8 || (startFiles.Count > 1 && starts > ledger.Count + CompactionSlack))
+        {
+            await CompactStartsAsync(ledger, startFiles, cancellationToken);
+            compacted = true;
+        }
+        _metrics = new(Directory, DatasetLayout.Metrics, Generation, RecordJson.Default.MeasurementRow, MetricsOrder, CompleteMeasurement);
+        _trials = new(Directory, DatasetLayout.Trials, Generation, RecordJson.Default.TrialOutcome, TrialsOrder, CompleteOutcome);
+        _logs = new(Directory, DatasetLayout.Logs, Generation, RecordJson.Default.TrialLogRow, LogsOrder, l => l);
+        return new LoadSummary(rows, lines + starts, DatasetLayout.Kinds.Sum(k => DatasetLayout.Parts(Directory, k).Count) + startFiles.Count, compacted);
+    }
+
+    /// <summary>Appends rows (already filtered by the ledger) in one write; they are durable when this returns.</summary>
+    public Task AppendMeasurementsAsync(IReadOnlyCollection<MeasurementRow> rows, CancellationToken cancellationToken = default) =>
+        Loaded(_metrics).AppendAsync(rows, DateTime.UtcNow, cancellationToken);
+
+    /// <summary>Records a real start of training, so attempt numbers never repeat across coordinator activations.</summary>
+    public Task AppendStartAsync(string trialId, int attempt, DateTimeOffset? startedAt, CancellationToken cancellationToken = default) =>
+        (_starts ??= new(Path.Combine(RecordDirectory, DatasetLayout.StartsName(Generation)), RecordJson.Default.TrialOutcome)).AppendAsync(
+            [new TrialOutcome { TrialId = trialId, Status = "running", Attempt = attempt, TrainingStartedAt = startedAt?.UtcDateTime }], cancellationToken);
+
+    public Task AppendOutcomeAsync(TrialOutcome outcome, CancellationToken cancellationToken = default) => AppendOutcomesAsync([outcome], cancellationToken);
+
+    public Task AppendOutcomesAsync(IReadOnlyCollection<TrialOutcome> outcomes, CancellationToken cancellationToken = default) =>
+        Loaded(_trials).AppendAsync(outcomes, DateTime.UtcNow, cancellationToken);
+
+    public Task AppendLogsAsync(IReadOnlyCollection<TrialLogRow> logs, CancellationToken cancellationToken = default) =>
+        Loaded(_logs).AppendAsync(logs, DateTime.UtcNow, cancellationToken);
+
+    /// <summary>Whether some kind's buffer is due for sealing.</summary>
+    public bool AnyDue(DateTime now) => Streams().Any(s => s.Due(now, SealRows, SealInterval));
+
+    /// <summary>Seals every kind whose buffer is due (<see cref="SealRows"/> rows, or <see cref="SealInterval"/> old); returns how many.</summary>
+    public async Task<int> SealDueAsync(DateTime now, CancellationToken cancellationToken = default)
+    {
+        int sealedNow = 0;
+        foreach (var stream in Streams())
+            if (stream.Due(now, SealRows, SealInterval)) sealedNow += await SealAsync(stream, cancellationToken) ? 1 : 0;
+        return sealedNow;
+    }
+
+    /// <summary>
+    /// The sweep's end: seals what is buffered, then compacts (<see cref="DatasetCompaction"/>): the trials into one part
+    /// holding each trial once (its newest outcome), runs of small parts into larger ones. Memory stays bounded by a part.
+    /// </summary>
+    public async Task FinishAsync(CancellationToken cancellationToken = default)
+    {
+        foreach (var stream in Streams()) await SealAsync(stream, cancellationToken);
+        var compaction = new DatasetCompaction(Directory, Generation, SealRows, (kind, ct) => Streams().First(s => s.Kind == kind).TakeSequenceAsync(ct), logger);
+        await compaction.TrialsAsync(cancellationToken);
+        await compaction.SmallPartsAsync<MeasurementRow>(DatasetLayout.Metrics, MetricsOrder, cancellationToken);
+        await compaction.SmallPartsAsync<TrialLogRow>(DatasetLayout.Logs, LogsOrder, cancellationToken);
+    }
+
     /// <summary>Writes <see cref="SpecPath"/> atomically (a temp file, then a rename); a resubmit replaces it.</summary>
     public async Task WriteSpecAsync(SweepSpec spec, CancellationToken cancellationToken = default)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        string temp = TempPath(SpecPath);
+        string temp = $"{SpecPath}.tmp-{Guid.NewGuid():N}";
         try
         {
             await using (var stream = File.Create(temp))
-                await System.Text.Json.JsonSerializer.SerializeAsync(stream, spec, RecordJson.Default.SweepSpec, cancellationToken);
+                await JsonSerializer.SerializeAsync(stream, spec, RecordJson.Default.SweepSpec, cancellationToken);
             File.Move(temp, SpecPath, overwrite: true);
         }
         finally
@@ -72,200 +196,103 @@ public sealed partial class SweepOutput(string directory, ILogger logger) : IAsy
         string path = Path.Combine(directory, SpecFile);
         if (!File.Exists(path)) return null;
         using var stream = File.OpenRead(path);
-        return System.Text.Json.JsonSerializer.Deserialize(stream, RecordJson.Default.SweepSpec);
+        return JsonSerializer.Deserialize(stream, RecordJson.Default.SweepSpec);
     }
 
-    /// <summary>The generation this instance writes (set by <see cref="LoadAsync"/>).</summary>
-    public int Generation { get; private set; }
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var stream in Streams()) await stream.DisposeAsync();
+        if (_starts is not null) await _starts.DisposeAsync();
+    }
 
-    public string MeasurementRecordPath => RecordPath("measurements", Generation);
-
-    public string TrialRecordPath => RecordPath("trials", Generation);
-
-    /// <summary>Bytes this instance appended to its records.</summary>
-    public long BytesAppended => (_measurements?.BytesWritten ?? 0) + (_trials?.BytesWritten ?? 0);
+    IEnumerable<IPartStream> Streams() => new IPartStream?[] { _metrics, _trials, _logs }.OfType<IPartStream>();
 
     /// <summary>
-    /// Folds the records on disk into <paramref name="ledger"/> (a new sweep's ledger), streamed, and takes the next generation. Refuses a folder
-    /// that holds final files without the records they came from (a rerun there would overwrite them with less).
+    /// Seals one stream, after removing parts of an older generation that appeared after this one adopted the rest (see
+    /// the class summary). A failure to write is the caller's to report: the rows stay in the record and the buffer.
     /// </summary>
-    public async Task<LoadSummary> LoadAsync(TrialLedger ledger, bool rerunUnfinished, CancellationToken cancellationToken = default)
+    async Task<bool> SealAsync(IPartStream stream, CancellationToken cancellationToken)
     {
-        var measurementFiles = Records("measurements");
-        var trialFiles = Records("trials");
-        if (measurementFiles.Count == 0 && trialFiles.Count == 0 && (File.Exists(TrialsPath) || File.Exists(MetricsPath)))
-            throw new InvalidOperationException(
-                $"output folder '{Directory}' holds final Parquet files but not the record they were built from ({PartsDirectory}); " +
-                "a rerun would overwrite them: move them away, or give the sweep another output folder");
-        Generation = measurementFiles.Concat(trialFiles).Select(f => f.Generation).DefaultIfEmpty(0).Max() + 1;
-
-        long rows = 0;
-        foreach (var file in measurementFiles)
+        foreach (var late in DatasetLayout.Parts(Directory, stream.Kind).Where(p => p.Generation < Generation && !_adopted[stream.Kind].Contains(p.Path)))
         {
-            await foreach (var row in JsonLinesJournal.ReadAsync(file.Path, RecordJson.Default.MeasurementRow, logger, ReadBufferSize, cancellationToken))
-            {
-                if (!ledger.TryIndex(row.TrialId, out int index)) continue;
-                ledger.RestoreDelivered(index, row);
-                rows++;
-            }
+            logger.LogWarning("Removing {Part}: an older coordinator generation sealed it after generation {Generation} took the sweep over; its trials send those rows again",
+                late.Path, Generation);
+            File.Delete(late.Path);
         }
-        long lines = 0;
-        // Outcomes after every row is known: a finished trial stays finished only if its rows are held.
-        foreach (var file in trialFiles)
-        {
-            await foreach (var e in JsonLinesJournal.ReadAsync(file.Path, RecordJson.Default.TrialEvent, logger, ReadBufferSize, cancellationToken))
-            {
-                lines++;
-                if (!ledger.TryIndex(e.TrialId, out int index)) continue;
-                ledger.RestoreAttempts(index, e.Attempt, e.StartedAt);
-                if (e.Outcome is { } outcome) ledger.RestoreOutcome(index, outcome with { TrialId = e.TrialId }, rerunUnfinished);
-            }
-        }
-        bool compacted = false;
-        if (trialFiles.Count > 1 && lines > ledger.Count + CompactionSlack || trialFiles.Count > 8)
-        {
-            await CompactAsync(ledger, trialFiles, cancellationToken);
-            compacted = true;
-        }
-        return new LoadSummary(rows, lines, measurementFiles.Count + trialFiles.Count, compacted);
-    }
-
-    /// <summary>Appends rows (already filtered by the ledger) in one write; they are durable when this returns.</summary>
-    public Task AppendMeasurementsAsync(IReadOnlyList<MeasurementRow> rows, CancellationToken cancellationToken = default) =>
-        rows.Count == 0 ? Task.CompletedTask : (_measurements ??= new(MeasurementRecordPath, RecordJson.Default.MeasurementRow)).AppendAsync(rows, cancellationToken);
-
-    /// <summary>Records a real start of training, so attempt numbers never repeat across coordinator activations.</summary>
-    public Task AppendStartAsync(string trialId, int attempt, DateTimeOffset? startedAt, CancellationToken cancellationToken = default) =>
-        (_trials ??= new(TrialRecordPath, RecordJson.Default.TrialEvent)).AppendAsync([new TrialEvent(trialId, attempt, null, startedAt)], cancellationToken);
-
-    public Task AppendOutcomeAsync(TrialOutcome outcome, CancellationToken cancellationToken = default) =>
-        AppendOutcomesAsync([outcome], cancellationToken);
-
-    public Task AppendOutcomesAsync(IReadOnlyList<TrialOutcome> outcomes, CancellationToken cancellationToken = default) =>
-        (_trials ??= new(TrialRecordPath, RecordJson.Default.TrialEvent)).AppendAsync(outcomes.Select(o => new TrialEvent(o.TrialId, o.Attempt, o, o.TrainingStartedAt)), cancellationToken);
-
-    /// <summary>
-    /// Writes trials.parquet (one row per trial of the plan, in plan order) and metrics.parquet (every held row of those
-    /// trials, once per (trial, step), in the order they arrived), streamed in row groups, then renames both into place.
-    /// Runs on the thread pool: the ledger must not change meanwhile (the coordinator finishes a sweep only when every
-    /// trial is finished, and a finished trial takes no rows).
-    /// </summary>
-    public async Task WriteFinalAsync(TrialLedger ledger, CancellationToken cancellationToken = default)
-    {
-        System.IO.Directory.CreateDirectory(Directory);
-        string trialsTemp = TempPath(TrialsPath), metricsTemp = TempPath(MetricsPath);
-        try
-        {
-            await WriteRowGroupsAsync(trialsTemp, TrialRows(ledger), cancellationToken);
-            await WriteRowGroupsAsync(metricsTemp, MeasurementRows(ledger, cancellationToken), cancellationToken);
-            File.Move(metricsTemp, MetricsPath, overwrite: true);
-            File.Move(trialsTemp, TrialsPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(trialsTemp);
-            File.Delete(metricsTemp);
-        }
-    }
-
-    static async IAsyncEnumerable<TrialParquetRow> TrialRows(TrialLedger ledger)
-    {
-        for (int i = 0; i < ledger.Count; i++)
-            if (ledger.Outcome(i) is { } outcome) yield return TrialParquetRow.From(ledger.Spec(i), outcome);
-        await Task.CompletedTask;
-    }
-
-    async IAsyncEnumerable<MeasurementParquetRow> MeasurementRows(TrialLedger ledger, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        // Each trial's rows come in step order within one generation's file, and a later generation holds only steps
-        // past what it read at its start; so keeping each trial's rows above its highest step so far takes every
-        // (trial, step) once, with memory of one step per trial.
-        var through = new long[ledger.Count];
-        Array.Fill(through, -1);
-        foreach (var file in Records("measurements"))
-        {
-            await foreach (var row in JsonLinesJournal.ReadAsync(file.Path, RecordJson.Default.MeasurementRow, logger, ReadBufferSize, cancellationToken))
-            {
-                if (!ledger.TryIndex(row.TrialId, out int index) || row.Step <= through[index]) continue;
-                through[index] = row.Step;
-                yield return MeasurementParquetRow.From(ledger.Spec(index), row);
-            }
-        }
-    }
-
-    /// <summary>One row group per <see cref="RowGroupSize"/> rows, appended to the file: only one group is ever in memory.</summary>
-    async Task WriteRowGroupsAsync<T>(string path, IAsyncEnumerable<T> rows, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, useAsync: true);
-        var group = new List<T>(Math.Min(RowGroupSize, 4096));
-        bool any = false;
-        await foreach (var row in rows.WithCancellation(cancellationToken))
-        {
-            group.Add(row);
-            if (group.Count < RowGroupSize) continue;
-            await WriteGroupAsync();
-        }
-        if (group.Count > 0 || !any) await WriteGroupAsync();
-        await stream.FlushAsync(cancellationToken);
-
-        async Task WriteGroupAsync()
-        {
-            await ParquetSerializer.SerializeAsync(group, stream, new ParquetOptions { Append = any }, cancellationToken: cancellationToken);
-            any = true;
-            group.Clear();
-        }
+        return await stream.SealAsync(cancellationToken) is not null;
     }
 
     /// <summary>
-    /// Rewrites the trial record as this generation's, one line per trial with anything to say (its attempt count and its
-    /// outcome), then deletes the older files. Run before this generation appends anything.
+    /// Reads the record segments of <paramref name="kind"/> that no part covers (each row to <paramref name="restore"/>) and
+    /// seals each as the part of its own name. A segment whose part exists (a crash between sealing and deleting it) only goes.
     /// </summary>
-    async Task CompactAsync(TrialLedger ledger, IReadOnlyList<RecordFile> older, CancellationToken cancellationToken)
+    async Task<long> AdoptSegmentsAsync<T>(string kind, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> json, IComparer<T> order, Func<T, T> complete,
+        Action<T> restore, CancellationToken cancellationToken) where T : class
     {
-        string temp = TempPath(TrialRecordPath);
-        await using (var writer = new JsonLinesWriter<TrialEvent>(temp, RecordJson.Default.TrialEvent))
+        long count = 0;
+        foreach (var segment in DatasetLayout.Segments(Directory, kind))
         {
-            var batch = new List<TrialEvent>(1024);
+            string part = Path.Combine(Directory, kind, DatasetLayout.PartName(segment.Generation, segment.Sequence));
+            if (File.Exists(part))
+            {
+                File.Delete(segment.Path);
+                continue;
+            }
+            var rows = new List<T>();
+            await foreach (var row in JsonLinesJournal.ReadAsync(segment.Path, json, logger, ReadBufferSize, cancellationToken))
+            {
+                restore(row);
+                rows.Add(complete(row));
+                count++;
+            }
+            rows.Sort(order);
+            if (rows.Count > 0) await PartFile.WriteAsync(Path.Combine(Directory, kind), Path.GetFileName(part), rows, cancellationToken);
+            _adopted[kind].Add(part);
+            File.Delete(segment.Path);
+        }
+        return count;
+    }
+
+    /// <summary>Rewrites the starts as this generation's, one line per trial that started (its attempt count and last start), then deletes the older files.</summary>
+    async Task CompactStartsAsync(TrialLedger ledger, IReadOnlyList<NumberedFile> older, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(RecordDirectory, DatasetLayout.StartsName(Generation));
+        string temp = $"{path}.tmp-{Guid.NewGuid():N}";
+        await using (var writer = new JsonLinesWriter<TrialOutcome>(temp, RecordJson.Default.TrialOutcome))
+        {
+            var batch = new List<TrialOutcome>(1024);
             for (int i = 0; i < ledger.Count; i++)
             {
-                if (ledger.Attempts(i) == 0 && ledger.Outcome(i) is null) continue;
-                batch.Add(new TrialEvent(ledger.Spec(i).TrialId, ledger.Attempts(i), ledger.Outcome(i), ledger.LastStart(i)));
+                if (ledger.Attempts(i) == 0) continue;
+                batch.Add(new TrialOutcome { TrialId = ledger.Spec(i).TrialId, Status = "running", Attempt = ledger.Attempts(i), TrainingStartedAt = ledger.LastStart(i)?.UtcDateTime });
                 if (batch.Count < 1024) continue;
                 await writer.AppendAsync(batch, cancellationToken);
                 batch.Clear();
             }
             await writer.AppendAsync(batch, cancellationToken);
         }
-        File.Move(temp, TrialRecordPath);
+        File.Move(temp, path);
         foreach (var file in older) File.Delete(file.Path);
-        logger.LogInformation("Compacted the trial record of {Directory} from {Files} files into {Path}", Directory, older.Count, TrialRecordPath);
+        logger.LogInformation("Compacted the starts record of {Directory} from {Files} files into {Path}", Directory, older.Count, path);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_measurements is not null) await _measurements.DisposeAsync();
-        if (_trials is not null) await _trials.DisposeAsync();
-    }
+    MeasurementRow CompleteMeasurement(MeasurementRow row) => Complete(row);
 
-    string RecordPath(string kind, int generation) =>
-        Path.Combine(PartsDirectory, string.Create(CultureInfo.InvariantCulture, $"{kind}-g{generation:D6}.jsonl"));
+    TrialOutcome CompleteOutcome(TrialOutcome outcome) => Complete(outcome);
 
-    static string TempPath(string path) => $"{path}.tmp-{Guid.NewGuid():N}";
+    /// <summary>A row with its trial's configuration columns (a trial the plan does not know keeps its own).</summary>
+    T Complete<T>(T row) where T : TrialColumns =>
+        _ledger is { } ledger && ledger.TryIndex(row.TrialId, out int index) ? (T)row.WithConfiguration(ledger.Spec(index)) : row;
 
-    /// <summary>The record files of one kind, oldest generation first.</summary>
-    List<RecordFile> Records(string kind)
-    {
-        if (!System.IO.Directory.Exists(PartsDirectory)) return [];
-        return System.IO.Directory.EnumerateFiles(PartsDirectory, kind + "-g*.jsonl")
-            .Select(p => (Path: p, Match: RecordName().Match(Path.GetFileName(p))))
-            .Where(f => f.Match.Success && f.Match.Groups["kind"].Value == kind)
-            .Select(f => new RecordFile(f.Path, int.Parse(f.Match.Groups["generation"].Value, CultureInfo.InvariantCulture)))
-            .OrderBy(f => f.Generation)
-            .ToList();
-    }
+    static PartStream<T> Loaded<T>(PartStream<T>? stream) where T : class =>
+        stream ?? throw new InvalidOperationException("the output is not loaded yet (LoadAsync)");
 
-    [GeneratedRegex(@"^(?<kind>[a-z]+)-g(?<generation>\d{6,9})\.jsonl$")]
-    private static partial Regex RecordName();
+    static readonly IComparer<MeasurementRow> MetricsOrder = Comparer<MeasurementRow>.Create((a, b) =>
+        string.CompareOrdinal(a.TrialId, b.TrialId) is var c and not 0 ? c : a.Step.CompareTo(b.Step));
 
-    readonly record struct RecordFile(string Path, int Generation);
+    static readonly IComparer<TrialOutcome> TrialsOrder = Comparer<TrialOutcome>.Create((a, b) =>
+        string.CompareOrdinal(a.TrialId, b.TrialId) is var c and not 0 ? c : a.FinishedAt.CompareTo(b.FinishedAt));
+
+    static readonly IComparer<TrialLogRow> LogsOrder = Comparer<TrialLogRow>.Create((a, b) =>
+        string.CompareOrdinal(a.TrialId, b.TrialId) is var c and not 0 ? c : a.At.CompareTo(b.At));
 }

@@ -30,7 +30,7 @@ internal static class AxisRules
         if (spec.Report is { } report) ValidateReport(report, errors);
     }
 
-    /// <summary>The numeric columns of trials.parquet a selection can be judged by (not the configuration's).</summary>
+    /// <summary>The numeric columns of trials/ a selection can be judged by (not the configuration's).</summary>
     public static readonly string[] SelectionColumns =
         [.. SweepOutputSchema.TrialColumns.TakeWhile(c => c.Name != "trial_id").Where(c => c.Type is "DOUBLE" or "BIGINT" or "INTEGER").Select(c => c.Name)];
 
@@ -39,7 +39,7 @@ internal static class AxisRules
         if (report.Best is { } best && !AxisField.All.ContainsKey(best) && best != "bias")
             errors.Add($"report.best: '{best}' is not an axis{Suggest.DidYouMean(best, AxisField.All.Keys)} (axes: {string.Join(", ", AxisField.All.Keys)})");
         if (report.By is { } by && !SelectionColumns.Contains(by))
-            errors.Add($"report.by: '{by}' is not a numeric column of trials.parquet{Suggest.DidYouMean(by, SelectionColumns)} (columns: {string.Join(", ", SelectionColumns)})");
+            errors.Add($"report.by: '{by}' is not a numeric column of trials/{Suggest.DidYouMean(by, SelectionColumns)} (columns: {string.Join(", ", SelectionColumns)})");
         if (report.Goal is not ("min" or "max")) errors.Add($"report.goal: '{report.Goal}' must be min or max");
     }
 

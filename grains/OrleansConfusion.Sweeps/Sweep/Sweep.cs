@@ -227,7 +227,7 @@ public sealed class Sweep
     {
         var outcome = new TrialOutcome
         {
-            TrialId = Ledger.Spec(index).TrialId, State = state, Attempt = Ledger.Attempts(index), Error = why, FinishedAt = now,
+            TrialId = Ledger.Spec(index).TrialId, State = state, Attempt = Ledger.Attempts(index), Error = why, FinishedAt = now.UtcDateTime,
         };
         Board.Stop(index, givenUp: false);
         Board.Forget(index);

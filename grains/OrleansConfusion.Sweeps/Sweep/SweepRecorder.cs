@@ -19,20 +19,23 @@ public sealed class SweepRecorder(Sweep sweep, SweepOutput output) : IAsyncDispo
     /// logged, and on a submit (<paramref name="rerunUnfinished"/>) a folder it cannot resume from is a spec error of output_dir.
     /// </summary>
     public static async Task<SweepRecorder> OpenForCoordinatorAsync(SweepPlan plan, string directory, bool rerunUnfinished, ILogger logger,
-        CancellationToken cancellationToken = default)
+        ParquetSinkOptions options, CancellationToken cancellationToken = default)
     {
         SweepRecorder recorder;
         LoadSummary loaded;
         try
         {
-            (recorder, loaded) = await OpenAsync(plan, directory, rerunUnfinished, logger, cancellationToken);
+            var sweep = new Sweep(plan.Trials, plan.FuseGroups.Count == plan.Trials.Count ? plan.FuseGroups : null);
+            var output = new SweepOutput(directory, logger) { SealRows = options.PartRows, SealInterval = options.PartInterval };
+            (recorder, loaded) = await OpenAsync(sweep, output, rerunUnfinished, cancellationToken);
         }
         catch (InvalidOperationException e) when (rerunUnfinished)
         {
             throw new SpecRejectedException("output_dir", e.Message);
         }
-        logger.LogInformation("Sweep {Sweep}: read {Rows} rows and {Lines} trial-record lines from {Files} files in {Output}{Compacted}",
-            plan.SweepId, loaded.Rows, loaded.TrialLines, loaded.Files, directory, loaded.Compacted ? " (trial record compacted)" : "");
+        // "coordinator generation N" is what an operator (and PartitionTests) looks for to see a sweep taken over.
+        logger.LogInformation("Sweep {Sweep}: coordinator generation {Generation} read {Rows} rows and {Lines} trial lines from {Files} files in {Output}{Compacted}",
+            plan.SweepId, recorder.Output.Generation, loaded.Rows, loaded.TrialLines, loaded.Files, directory, loaded.Compacted ? " (starts record compacted)" : "");
         return recorder;
     }
 
@@ -46,10 +49,14 @@ public sealed class SweepRecorder(Sweep sweep, SweepOutput output) : IAsyncDispo
         ILogger logger, CancellationToken cancellationToken = default) =>
         OpenAsync(new Sweep(plan), directory, rerunUnfinished, logger, cancellationToken);
 
-    static async Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(Sweep sweep, string directory, bool rerunUnfinished,
-        ILogger logger, CancellationToken cancellationToken)
+    static Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(Sweep sweep, string directory, bool rerunUnfinished,
+        ILogger logger, CancellationToken cancellationToken) =>
+        OpenAsync(sweep, new SweepOutput(directory, logger), rerunUnfinished, cancellationToken);
+
+    /// <summary>A sweep and an output not loaded yet (options set): loads, and disposes the output if loading fails.</summary>
+    public static async Task<(SweepRecorder Recorder, LoadSummary Loaded)> OpenAsync(Sweep sweep, SweepOutput output, bool rerunUnfinished,
+        CancellationToken cancellationToken = default)
     {
-        var output = new SweepOutput(directory, logger);
         try
         {
             var loaded = await output.LoadAsync(sweep.Ledger, rerunUnfinished, cancellationToken);
@@ -103,7 +110,8 @@ public sealed class SweepRecorder(Sweep sweep, SweepOutput output) : IAsyncDispo
         return outcomes;
     }
 
-    public Task WriteFinalAsync(CancellationToken cancellationToken = default) => Output.WriteFinalAsync(Sweep.Ledger, cancellationToken);
+    /// <summary>The sweep's end: the last parts sealed, the dataset compacted (see <see cref="SweepOutput.FinishAsync"/>).</summary>
+    public Task FinishOutputAsync(CancellationToken cancellationToken = default) => Output.FinishAsync(cancellationToken);
 
     /// <summary>Page <paramref name="offset"/>.. of the sweep's per-trial summary (see <see cref="TrialResultRows.Page"/>), with the final files once it has ended.</summary>
     public SweepResultsPage ResultsPage(string sweepId, SweepState state, int offset, int count)
@@ -116,8 +124,8 @@ public sealed class SweepRecorder(Sweep sweep, SweepOutput output) : IAsyncDispo
             TotalTrials = Sweep.Count,
             Offset = offset,
             Trials = TrialResultRows.Page(Sweep, offset, count),
-            TrialsFile = ended ? Output.TrialsPath : "",
-            MetricsFile = ended ? Output.MetricsPath : "",
+            TrialsFile = DatasetFiles.Glob(Output.Directory, DatasetLayout.Trials),
+            MetricsFile = DatasetFiles.Glob(Output.Directory, DatasetLayout.Metrics),
             MeasurementRows = Sweep.Ledger.MeasurementRows,
         };
     }

@@ -79,7 +79,7 @@ public sealed class BestSelectionTests
     }
 
     [Theory]
-    [InlineData("--best", "lr", "--by", "final_los", "--by: 'final_los' is not a numeric column of trials.parquet; did you mean 'final_loss'?")]
+    [InlineData("--best", "lr", "--by", "final_los", "--by: 'final_los' is not a numeric column of trials/; did you mean 'final_loss'?")]
     [InlineData("--best", "lrr", "--by", "final_loss", "--best: 'lrr' is not an axis; did you mean 'lr'?")]
     [InlineData("--best", "lr", "--by", "final_loss:best", "the goal 'best' must be min or max")]
     [InlineData("--best", "lr", "--by", "status", "--by: 'status' is not a numeric column")]

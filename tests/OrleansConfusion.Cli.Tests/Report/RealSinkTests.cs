@@ -39,12 +39,12 @@ public sealed class RealSinkTests
                     Eta = 4.0 / Math.Sqrt(width) + noise,
                     PerSampleMinCosine = -0.95 + 0.08 * Math.Log2(width) + noise,
                     PerSampleHistogram = [.. Enumerable.Repeat(3L, 20)],
-                    RecordedAt = DateTimeOffset.UtcNow,
+                    RecordedAt = DateTime.UtcNow,
                 }).ToList();
-                var outcome = new TrialOutcome { TrialId = trial.TrialId, State = TrialState.Completed, Epochs = 3, FinishedAt = DateTimeOffset.UtcNow, LastMeasuredStep = 48 };
+                var outcome = new TrialOutcome { TrialId = trial.TrialId, State = TrialState.Completed, TrainedEpochs = 3, FinishedAt = DateTime.UtcNow, LastMeasuredStep = 48 };
                 trials.Add((trial, rows, outcome));
             }
-        // As the coordinator records them: rows, then the outcome, then the final files.
+        // As the coordinator records them: rows, then the outcome, then the sweep's end (the last parts sealed, compacted).
         var (recorder, _) = await SweepRecorder.OpenAsync(trials.Select(t => t.Trial).ToList(), folder.Directory, rerunUnfinished: true, NullLogger.Instance);
         await using (recorder)
         {
@@ -53,7 +53,7 @@ public sealed class RealSinkTests
                 await recorder.DeliverAsync(i, trials[i].Rows);
                 Assert.Equal(OutcomeVerdict.Taken, (await recorder.FinishAsync(trials[i].Outcome, cancelRequested: false)).Verdict);
             }
-            await recorder.WriteFinalAsync();
+            await recorder.FinishOutputAsync();
         }
 
         var result = SweepReport.Generate(folder.Directory, folder.ReportPath);

@@ -73,7 +73,8 @@ public sealed class ReportCommandTests
         var (code, output) = await InvokeAsync(sweep.Directory);
 
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains(sweep.MetricsPath, output);
+        Assert.Contains(DatasetFiles.Glob(sweep.Directory, DatasetLayout.Metrics), output);
+        Assert.Contains("no sealed part", output);
         AssertNothingWritten(sweep);
     }
 
@@ -135,7 +136,7 @@ public sealed class ReportCommandTests
         var (code, output) = await InvokeAsync(sweep.Directory);
 
         Assert.Equal(ExitCodes.BadInput, code);
-        Assert.Contains(sweep.TrialsPath, output);
+        Assert.Contains(DatasetFiles.Glob(sweep.Directory, DatasetLayout.Trials), output);
         Assert.Contains("empty sweep", output);
         AssertNothingWritten(sweep);
     }

@@ -3,7 +3,7 @@ using Parquet.Serialization;
 namespace OrleansConfusion.Cli.Tests.Report;
 
 /// <summary>
-/// Writes a tiny sweep output folder (trials.parquet + metrics.parquet) with Parquet.Net, from trial
+/// Writes a tiny sweep output folder (a part in trials/ and one in metrics/) with Parquet.Net, from trial
 /// configurations and a function that plants the per-epoch values. Deletes its temp folder on dispose.
 /// </summary>
 public sealed class SyntheticSweep : IDisposable
@@ -14,7 +14,8 @@ public sealed class SyntheticSweep : IDisposable
     {
         Root = Path.Combine(Path.GetTempPath(), "confusion-report-tests", Guid.NewGuid().ToString("N"));
         Directory = Path.Combine(Root, name);
-        System.IO.Directory.CreateDirectory(Directory);
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, DatasetLayout.Trials));
+        System.IO.Directory.CreateDirectory(Path.Combine(Directory, DatasetLayout.Metrics));
     }
 
     public string Root { get; }
@@ -22,8 +23,9 @@ public sealed class SyntheticSweep : IDisposable
     /// <summary>The sweep output folder (&lt;root&gt;/&lt;sweep&gt;).</summary>
     public string Directory { get; }
 
-    public string TrialsPath => Path.Combine(Directory, "trials.parquet");
-    public string MetricsPath => Path.Combine(Directory, "metrics.parquet");
+    /// <summary>The one part of each kind, as a sweep's end leaves a small sweep's dataset.</summary>
+    public string TrialsPath => Path.Combine(Directory, DatasetLayout.Trials, DatasetLayout.PartName(1, 1));
+    public string MetricsPath => Path.Combine(Directory, DatasetLayout.Metrics, DatasetLayout.PartName(1, 1));
     public string ReportPath => Path.Combine(Directory, "report");
 
     public List<SyntheticTrialRow> Trials { get; } = [];

@@ -194,55 +194,69 @@ public sealed class NamespaceCluster : IAsyncDisposable
 public static class SweepOutputChecks
 {
     /// <summary>
-    /// Asserts trials.parquet has one completed row per trial and metrics.parquet exactly
-    /// <paramref name="rowsPerTrial"/> rows per trial, none repeated: count(*) = count(DISTINCT (trial_id, step)).
+    /// Asserts the dataset's trials/ hold one completed row per trial and its metrics/ exactly
+    /// <paramref name="rowsPerTrial"/> rows per trial, none repeated: count(*) = count(DISTINCT (trial_id, step)),
+    /// and that the record behind the parts is empty (every segment sealed).
     /// </summary>
     public static void AssertEveryRowOnce(string sweepDirectory, int trials, int rowsPerTrial, Func<string> explain)
     {
-        var trialsFile = Path.Combine(sweepDirectory, "trials.parquet");
-        var metricsFile = Path.Combine(sweepDirectory, "metrics.parquet");
-        Assert.True(File.Exists(trialsFile) && File.Exists(metricsFile), $"missing output in {sweepDirectory}: {string.Join(", ", System.IO.Directory.Exists(sweepDirectory) ? System.IO.Directory.GetFiles(sweepDirectory) : [])}\n{explain()}");
+        var trialsFile = DatasetFiles.Glob(sweepDirectory, DatasetLayout.Trials);
+        var metricsFile = DatasetFiles.Glob(sweepDirectory, DatasetLayout.Metrics);
+        Assert.True(DatasetFiles.Of(sweepDirectory, DatasetLayout.Trials).Count > 0 && DatasetFiles.Of(sweepDirectory, DatasetLayout.Metrics).Count > 0,
+            $"missing output in {sweepDirectory}: {string.Join(", ", System.IO.Directory.Exists(sweepDirectory) ? System.IO.Directory.GetFileSystemEntries(sweepDirectory, "*", SearchOption.AllDirectories) : [])}\n{explain()}");
         using var db = new DuckDBConnection("Data Source=:memory:");
         db.Open();
         string Why() => Text(db, $"SELECT string_agg(trial_id || ' ' || status || ' attempt ' || attempt || ' on ' || silo, '\n') FROM read_parquet('{trialsFile}')") + "\n" +
             Text(db, $"SELECT string_agg(trial_id || ': ' || n || ' rows, ' || d || ' distinct steps', '\n') FROM (SELECT trial_id, count(*) n, count(DISTINCT step) d FROM read_parquet('{metricsFile}') GROUP BY ALL)") +
             "\n" + explain();
         var trialRows = Scalar(db, $"SELECT count(*) FROM read_parquet('{trialsFile}')");
-        Assert.True(trialRows == trials, $"trials.parquet has {trialRows} rows, expected {trials}:\n{Why()}");
+        Assert.True(trialRows == trials, $"trials/ has {trialRows} rows, expected {trials}:\n{Why()}");
         Assert.True(Scalar(db, $"SELECT count(DISTINCT trial_id) FROM read_parquet('{trialsFile}') WHERE status = 'completed'") == trials, $"not every trial completed once:\n{Why()}");
         var rows = Scalar(db, $"SELECT count(*) FROM read_parquet('{metricsFile}')");
         var distinct = Scalar(db, $"SELECT count(*) FROM (SELECT DISTINCT trial_id, step FROM read_parquet('{metricsFile}'))");
-        Assert.True(rows == distinct, $"metrics.parquet repeats (trial_id, step): {rows} rows, {distinct} distinct:\n{Why()}");
-        Assert.True(rows == (long)trials * rowsPerTrial, $"metrics.parquet has {rows} rows, expected {trials} x {rowsPerTrial}:\n{Why()}");
+        Assert.True(rows == distinct, $"metrics/ repeats (trial_id, step): {rows} rows, {distinct} distinct:\n{Why()}");
+        Assert.True(rows == (long)trials * rowsPerTrial, $"metrics/ has {rows} rows, expected {trials} x {rowsPerTrial}:\n{Why()}");
 
-        // The record the final files are built from: a pair of files per coordinator activation (generation N), each
-        // appended by its activation alone. An old activation cut off with its silo may go on recording what its own
-        // silo's trials report until it learns it was superseded, but only into its own generation's files: so no file
-        // holds a (trial, step) or an outcome twice, every final row is in the record, and the final files (checked
-        // above) take each (trial, step) once, written by the one activation that proved it still owned the sweep.
-        string parts = Path.Combine(sweepDirectory, "parts");
-        var files = Directory.GetFiles(parts, "measurements-g*.jsonl").Order(StringComparer.Ordinal).ToList();
-        foreach (string file in files)
+        // Each part is one coordinator activation's writing (a seal, an adopted segment or a merge): none holds a
+        // (trial, step) twice, and the record behind them is empty once the sweep has ended, so no row waits unsealed.
+        foreach (string part in DatasetFiles.Of(sweepDirectory, DatasetLayout.Metrics))
         {
-            var recorded = Lines(file).Select(e => (Trial: e.GetProperty("trial_id").GetString(), Step: e.GetProperty("step").GetInt64())).ToList();
-            Assert.True(recorded.Count == recorded.Distinct().Count(),
-                $"{Path.GetFileName(file)} holds {recorded.Count} rows but {recorded.Distinct().Count()} distinct (trial_id, step): one writer repeated itself\n{Why()}");
+            long inPart = Scalar(db, $"SELECT count(*) FROM read_parquet('{part}')");
+            long distinctInPart = Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{part}')");
+            Assert.True(inPart == distinctInPart, $"{Path.GetFileName(part)} holds {inPart} rows but {distinctInPart} distinct (trial_id, step): one writer repeated itself\n{Why()}");
         }
-        var everyRecorded = files.SelectMany(Lines).Select(e => (e.GetProperty("trial_id").GetString(), e.GetProperty("step").GetInt64())).Distinct().Count();
-        Assert.True(everyRecorded == rows, $"the record holds {everyRecorded} distinct (trial_id, step), metrics.parquet {rows}:\n{Why()}");
-        foreach (string file in Directory.GetFiles(parts, "trials-g*.jsonl"))
-        {
-            var outcomes = Lines(file).Where(e => e.TryGetProperty("outcome", out _)).Select(e => e.GetProperty("trial_id").GetString()).ToList();
-            Assert.True(outcomes.Count == outcomes.Distinct().Count(), $"{Path.GetFileName(file)} records an outcome twice:\n{Why()}");
-        }
-        var finished = Directory.GetFiles(parts, "trials-g*.jsonl").SelectMany(Lines).Where(e => e.TryGetProperty("outcome", out _))
-            .Select(e => e.GetProperty("trial_id").GetString()).Distinct().Count();
-        Assert.True(finished == trials, $"the record holds outcomes of {finished} trials, expected {trials}:\n{Why()}");
+        var unsealed = DatasetLayout.Kinds.SelectMany(k => DatasetLayout.Segments(sweepDirectory, k)).Select(f => Path.GetFileName(f.Path)).ToList();
+        Assert.True(unsealed.Count == 0, $"the sweep ended with unsealed record segments: {string.Join(", ", unsealed)}\n{Why()}");
     }
 
     /// <summary>Every line of one record file.</summary>
     static IEnumerable<System.Text.Json.JsonElement> Lines(string file) =>
         File.ReadLines(file).Where(line => line.Length > 0).Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement);
+
+    /// <summary>
+    /// The outcomes a sweep's coordinator has recorded so far: a line each in the trials segments not sealed yet, a row
+    /// each in the sealed parts (a trial finishes once in a sweep that is not resubmitted). A segment sealed while this
+    /// counts is seen as one or the other, or (gone between the two listings) neither, which only delays a poll.
+    /// </summary>
+    public static int RecordedOutcomes(string sweepDirectory)
+    {
+        var parts = DatasetLayout.Parts(sweepDirectory, DatasetLayout.Trials);
+        var sealedSequences = parts.Select(p => (p.Generation, p.Sequence)).ToHashSet();
+        using var db = new DuckDBConnection("Data Source=:memory:");
+        db.Open();
+        long rows = 0;
+        foreach (var part in parts)
+        {
+            try { rows += Scalar(db, $"SELECT count(*) FROM read_parquet('{part.Path}')"); }
+            catch (DuckDB.NET.Data.DuckDBException) when (!File.Exists(part.Path)) { } // merged away meanwhile
+        }
+        foreach (var segment in DatasetLayout.Segments(sweepDirectory, DatasetLayout.Trials).Where(s => !sealedSequences.Contains((s.Generation, s.Sequence))))
+        {
+            try { rows += File.ReadLines(segment.Path).Count(line => line.EndsWith('}')); }
+            catch (FileNotFoundException) { }
+        }
+        return (int)rows;
+    }
 
     public static string Text(DuckDBConnection db, string sql)
     {

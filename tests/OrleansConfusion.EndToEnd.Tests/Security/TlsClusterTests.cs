@@ -61,8 +61,8 @@ public sealed class TlsClusterTests(TlsClusterFixture cluster) : IClassFixture<T
         Assert.True(code == 0, $"submit exit {code}\n{output}\n{cluster.Tails()}");
         (code, output) = await SecureCli.RunAsync(TimeSpan.FromMinutes(4), env, "watch", name, "--cluster", cluster.Cluster, "--json");
         Assert.True(code == 0, $"watch exit {code}\n{output}\n{cluster.Tails()}");
-        Assert.True(File.Exists(Path.Combine(cluster.Base, "runs", name, "trials.parquet")), $"no trials.parquet under the base\n{output}");
-        Assert.True(File.Exists(Path.Combine(cluster.Base, "runs", name, "metrics.parquet")), $"no metrics.parquet under the base\n{output}");
+        Assert.True(DatasetFiles.Of(Path.Combine(cluster.Base, "runs", name), DatasetLayout.Trials).Count > 0, $"no trials/ part under the base\n{output}");
+        Assert.True(DatasetFiles.Of(Path.Combine(cluster.Base, "runs", name), DatasetLayout.Metrics).Count > 0, $"no metrics/ part under the base\n{output}");
     }
 
     [Fact]

@@ -24,32 +24,43 @@ public sealed class FencingTests(ClusterFixture fixture)
         var submission = await sweep.SubmitAsync(spec);
         await Poll.UntilAsync(sweep, s => s.MeasurementRows >= 2, TimeSpan.FromSeconds(60), "rows to be recorded");
 
-        string parts = Path.Combine(submission.OutputDirectory, "parts");
-        string firstMeasurements = Path.Combine(parts, "measurements-g000001.jsonl");
-        string firstTrials = Path.Combine(parts, "trials-g000001.jsonl");
-        Assert.True(File.Exists(firstMeasurements), $"no first-generation record in {parts}");
+        string dir = submission.OutputDirectory;
+        Assert.True(DatasetLayout.Segments(dir, DatasetLayout.Metrics).Any(s => s.Generation == 1), $"no first-generation record in {dir}/record");
 
         // A resubmit stores the state: that write meets the conflict. The activation must not overwrite, so the call fails.
         var refused = ProcessWideGrainStorage.ConflictOnNextWrite("sweep", name);
         var failed = await Assert.ThrowsAnyAsync<Exception>(() => sweep.SubmitAsync(spec));
         Assert.True(refused.IsCompleted, $"the resubmit failed, but not on the state write: {failed}");
-        // From here on the fenced activation may not append a line (calls to it are serialised, so none is in flight).
-        long measurementLines = Lines(firstMeasurements), trialLines = Lines(firstTrials);
+        // From here on the fenced activation may not append a row (calls to it are serialised, so none is in flight).
+        long measurementRows = Generation1Rows(dir, DatasetLayout.Metrics), trialRows = Generation1Rows(dir, DatasetLayout.Trials);
 
         var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(90), "a new activation to finish the sweep");
         Assert.Equal(2, status.Completed);
-        Assert.Equal(measurementLines, Lines(firstMeasurements));
-        Assert.Equal(trialLines, Lines(firstTrials));
+        // The next activation sealed generation 1's record as generation 1's parts, with no row added.
+        Assert.True(status.Completed == 2, System.Text.Json.JsonSerializer.Serialize(status) + string.Join(",", Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories)));
+        Assert.Equal(trialRows, Generation1Rows(dir, DatasetLayout.Trials));
         // The rows after the conflict went to the activation that took over, in its own generation's files.
-        Assert.True(File.Exists(Path.Combine(parts, "measurements-g000002.jsonl")), $"no second generation took the sweep over: {string.Join(", ", Directory.GetFiles(parts).Select(Path.GetFileName))}");
-        Assert.True(measurementLines < 2 * 30, $"the first generation recorded all {measurementLines} rows: the conflict came too late to test anything");
+        Assert.True(DatasetLayout.Parts(dir, DatasetLayout.Metrics).Any(p => p.Generation > 1),
+            $"no later generation took the sweep over: {string.Join(", ", DatasetLayout.Parts(dir, DatasetLayout.Metrics).Select(p => Path.GetFileName(p.Path)))}");
+        Assert.True(measurementRows < 2 * 30, $"the first generation recorded all {measurementRows} rows: the conflict came too late to test anything");
 
-        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
-        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
+        string metrics = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Metrics);
+        string trials = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Trials);
         Assert.Equal(2 * 30, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));
         Assert.Equal(2 * 30, DuckDb.Scalar<long>($"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
         Assert.Equal(2, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
     }
 
-    static long Lines(string path) => File.Exists(path) ? File.ReadLines(path).Count(l => l.Length > 0) : 0;
+    /// <summary>
+    /// The rows generation 1 wrote of <paramref name="kind"/>: per sequence number, its sealed part's rows, or (not sealed
+    /// yet) its record segment's lines. A segment being sealed right now is counted once, as its part.
+    /// </summary>
+    static long Generation1Rows(string dir, string kind)
+    {
+        var parts = DatasetLayout.Parts(dir, kind).Where(p => p.Generation == 1).ToDictionary(p => p.Sequence);
+        long rows = parts.Values.Sum(p => DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{p.Path}')"));
+        foreach (var segment in DatasetLayout.Segments(dir, kind).Where(s => s.Generation == 1 && !parts.ContainsKey(s.Sequence)))
+            if (File.Exists(segment.Path)) rows += File.ReadLines(segment.Path).Count(l => l.Length > 0);
+        return rows;
+    }
 }

@@ -31,8 +31,8 @@ public sealed class FusedSweepTests(ClusterFixture fixture)
         foreach (var (silo, max) in tracker.MaxPerSilo)
             Assert.True(max <= ClusterFixture.SlotsBySilo[silo], $"{silo} trained {max} groups at once with {ClusterFixture.SlotsBySilo[silo]} slots");
 
-        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
-        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
+        string trials = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Trials);
+        string metrics = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Metrics);
         // Unchanged output: one trial row per seed with the planned ids, and each seed's own rows, once.
         Assert.Equal(plan.Select(t => t.TrialId).Order(), DuckDb.Rows($"SELECT trial_id FROM read_parquet('{trials}') ORDER BY trial_id").Select(r => r[0]));
         Assert.Equal(12 * 4, DuckDb.Scalar<long>($"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
@@ -97,7 +97,7 @@ public sealed class FusedSweepTests(ClusterFixture fixture)
         }
 
         // Trial ids do not depend on the sweep's name, so the two sweeps' rows pair up by (trial_id, step).
-        string fused = Path.Combine(results[true], "metrics.parquet"), alone = Path.Combine(results[false], "metrics.parquet");
+        string fused = DatasetFiles.Glob(results[true], DatasetLayout.Metrics), alone = DatasetFiles.Glob(results[false], DatasetLayout.Metrics);
         string joined = $"read_parquet('{fused}') f JOIN read_parquet('{alone}') a USING (trial_id, step)";
         Assert.Equal(6 * 3, DuckDb.Scalar<long>($"SELECT count(*) FROM {joined}"));
         foreach (var (c, scale) in ComparedColumns)
@@ -112,7 +112,7 @@ public sealed class FusedSweepTests(ClusterFixture fixture)
         }
         // Every compared column was finite somewhere, so the comparison above compared numbers.
         Assert.Equal(0, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{alone}') WHERE NOT isfinite(eta) OR NOT isfinite(train_loss) OR NOT isfinite(paper_mean_cosine)"));
-        string t1 = Path.Combine(results[true], "trials.parquet"), t2 = Path.Combine(results[false], "trials.parquet");
+        string t1 = DatasetFiles.Glob(results[true], DatasetLayout.Trials), t2 = DatasetFiles.Glob(results[false], DatasetLayout.Trials);
         Assert.Equal(6, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{t1}') f JOIN read_parquet('{t2}') a USING (trial_id) WHERE f.status = a.status AND f.parameter_count = a.parameter_count"));
     }
 

@@ -27,7 +27,7 @@ public sealed class RealSweepOutputTests(ClusterFixture fixture)
         var submission = await sweep.SubmitAsync(spec);
         var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(120), "the all-pairs sweep to complete");
         Assert.Equal(2, status.Completed);
-        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
+        string metrics = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Metrics);
 
         foreach (var trial in SweepPlanner.Plan(spec).Trials)
         {
@@ -82,8 +82,8 @@ public sealed class RealSweepOutputTests(ClusterFixture fixture)
         foreach (var sweep in sweeps)
             Assert.Equal(1, (await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(180), "a twin to complete")).Completed);
 
-        string[] trials = [.. submissions.Select(s => Path.Combine(s.OutputDirectory, "trials.parquet"))];
-        string[] metrics = [.. submissions.Select(s => Path.Combine(s.OutputDirectory, "metrics.parquet"))];
+        string[] trials = [.. submissions.Select(s => DatasetFiles.Glob(s.OutputDirectory, DatasetLayout.Trials))];
+        string[] metrics = [.. submissions.Select(s => DatasetFiles.Glob(s.OutputDirectory, DatasetLayout.Metrics))];
         // Side by side for real: each trained while the other did (a slot trains one trial at a time, so two slots).
         var spans = trials.Select(t => DuckDb.Rows(
             $"SELECT epoch_ms(finished_at) - wall_seconds * 1000, epoch_ms(finished_at) FROM read_parquet('{t}')").Single()

@@ -16,8 +16,8 @@ public sealed class RealTrainerTests(ClusterFixture fixture)
         var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(120), "the real sweep to complete");
         Assert.Equal(2, status.Completed);
 
-        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
-        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
+        string trials = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Trials);
+        string metrics = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Metrics);
         // One measurement before training and one after each epoch.
         Assert.Equal(2 * 3, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));
         Assert.Equal(0, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}') WHERE paper_min_cosine NOT BETWEEN -1 AND 1 OR eta < 0 OR len(paper_histogram) <> 10"));

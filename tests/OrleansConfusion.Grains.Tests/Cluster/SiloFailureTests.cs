@@ -31,9 +31,9 @@ public sealed class SiloFailureTests(ClusterFixture fixture)
         await fixture.Cluster.WaitForLivenessToStabilizeAsync();
 
         var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(120), "the sweep to complete after the kill");
-        Assert.Equal(8, status.Completed);
-        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
-        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
+        Assert.True(status.Completed == 8, System.Text.Json.JsonSerializer.Serialize(status));
+        string trials = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Trials);
+        string metrics = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Metrics);
         Assert.Equal(8, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
         Assert.True(DuckDb.Scalar<long>($"SELECT max(attempt) FROM read_parquet('{trials}')") >= 2, "some trial should have been re-driven");
         Assert.Equal(8 * 6, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));

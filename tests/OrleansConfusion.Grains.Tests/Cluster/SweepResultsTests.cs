@@ -32,7 +32,8 @@ public sealed class SweepResultsTests(ClusterFixture fixture)
         var early = await sweep.GetResultsAsync(0, SweepResultsPage.MaxPageSize);
         Assert.Equal(4, early.TotalTrials);
         Assert.Equal(4, early.Trials.Length);
-        Assert.Equal("", early.TrialsFile); // not written until the sweep ends
+        // The dataset's globs from the start: parts appear in them while the sweep runs.
+        Assert.Equal(DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Trials), early.TrialsFile);
 
         await Poll.UntilAsync(sweep, s => s.State == SweepState.Completed, TimeSpan.FromSeconds(120), "the sweep to complete");
         var first = await sweep.GetResultsAsync(0, 3);
@@ -44,8 +45,8 @@ public sealed class SweepResultsTests(ClusterFixture fixture)
         var rows = first.Trials.Concat(second.Trials).ToList();
         Assert.Equal(rows.Count, rows.Select(r => r.TrialId).Distinct().Count());
         Assert.Equal(["w8 d1", "w8 d1", "w16 d1", "w16 d1"], rows.Select(r => string.Join(' ', r.Label.Split(' ')[1..3])));
-        Assert.Equal(Path.Combine(submission.OutputDirectory, "trials.parquet"), first.TrialsFile);
-        Assert.Equal(Path.Combine(submission.OutputDirectory, "metrics.parquet"), first.MetricsFile);
+        Assert.Equal(DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Trials), first.TrialsFile);
+        Assert.Equal(DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Metrics), first.MetricsFile);
         Assert.Equal(3 * 4, first.MeasurementRows);
 
         // The independent reader: each trial's outcome, and its confusion at its highest step.

@@ -34,8 +34,8 @@ public sealed class SweepTests(ClusterFixture fixture)
         Assert.Equal(6, status.Completed);
         Assert.Equal(30, status.MeasurementRows);
 
-        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
-        string metrics = Path.Combine(submission.OutputDirectory, "metrics.parquet");
+        string trials = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Trials);
+        string metrics = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Metrics);
         Assert.Equal(6, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'completed'"));
         Assert.Equal(30, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{metrics}')"));
         Assert.Equal(30, DuckDb.Scalar<long>($"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
@@ -83,7 +83,7 @@ public sealed class SweepTests(ClusterFixture fixture)
         await sweep.CancelAsync();
         var status = await Poll.UntilAsync(sweep, s => s.State == SweepState.Cancelled, TimeSpan.FromSeconds(30), "the sweep to be cancelled");
         Assert.Equal(8, status.Cancelled);
-        string trials = Path.Combine(submission.OutputDirectory, "trials.parquet");
+        string trials = DatasetFiles.Glob(submission.OutputDirectory, DatasetLayout.Trials);
         Assert.Equal(8, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{trials}') WHERE status = 'cancelled'"));
     }
 
@@ -140,7 +140,7 @@ public sealed class SweepTests(ClusterFixture fixture)
             // report goes again just before, as the trial's own timer may have said "queued" since.
             var outcome = new TrialOutcome
             {
-                TrialId = replaced.TrialId, State = TrialState.Completed, Attempt = replaced.Attempt, Silo = replaced.Silo, FinishedAt = DateTimeOffset.UtcNow,
+                TrialId = replaced.TrialId, State = TrialState.Completed, Attempt = replaced.Attempt, Silo = replaced.Silo, FinishedAt = DateTime.UtcNow,
             };
             await sweep.ReportProgressAsync(waiting with { State = TrialState.Running });
             await sweep.ReportOutcomeAsync(outcome, []);

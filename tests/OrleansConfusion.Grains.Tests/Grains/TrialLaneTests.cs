@@ -74,7 +74,7 @@ public sealed class TrialLaneTests
         var failed = lane.ToOutcome(null, new InvalidOperationException("boom"), 1.5, "silo-a", "cpu");
         Assert.Equal((TrialState.Failed, "InvalidOperationException: boom", 32L, 7, "silo-a"), (failed.State, failed.Error, failed.LastMeasuredStep, failed.Attempt, failed.Silo));
         var diverged = lane.ToOutcome(new TrialResult { Status = TrialOutcomeStatus.Diverged, Steps = 40, Error = "non-finite loss" }, null, 2, "silo-a", "cpu");
-        Assert.Equal((TrialState.Diverged, 40L, "non-finite loss"), (diverged.State, diverged.Steps, diverged.Error));
+        Assert.Equal((TrialState.Diverged, 40L, "non-finite loss"), (diverged.State, diverged.TrainedSteps, diverged.Error));
     }
 
     [Fact]

@@ -10,8 +10,8 @@ public sealed class OutputWarmupTests
     {
         using var dir = new TempDirectory("oc-warmup");
         await OutputWarmup.WriteSampleSweepAsync(dir.Path, CancellationToken.None);
-        Assert.Equal(1L, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{Path.Combine(dir.Path, "trials.parquet")}') WHERE status = 'completed'"));
-        Assert.Equal(1L, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{Path.Combine(dir.Path, "metrics.parquet")}') WHERE eta = 0.5"));
+        Assert.Equal(1L, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{DatasetFiles.Glob(dir.Path, DatasetLayout.Trials)}') WHERE status = 'completed'"));
+        Assert.Equal(1L, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{DatasetFiles.Glob(dir.Path, DatasetLayout.Metrics)}') WHERE eta = 0.5"));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public sealed class ParquetStatisticsTests : IAsyncLifetime
             var (verdict, _) = await recorder.FinishAsync(Outcome(trial, t) with { LastMeasuredStep = rows.Max(r => r.Step) }, cancelRequested: false);
             Assert.Equal(OutcomeVerdict.Taken, verdict);
         }
-        await recorder.WriteFinalAsync();
+        await recorder.FinishOutputAsync();
     }
 
     public Task DisposeAsync()
@@ -44,17 +44,18 @@ public sealed class ParquetStatisticsTests : IAsyncLifetime
 
     public static TheoryData<string, string> TimestampColumns => new()
     {
-        { "trials.parquet", "finished_at" },
-        { "metrics.parquet", "recorded_at" },
+        { DatasetLayout.Trials, "finished_at" },
+        { DatasetLayout.Trials, "training_started_at" },
+        { DatasetLayout.Metrics, "recorded_at" },
     };
 
     [Theory]
     [MemberData(nameof(TimestampColumns))]
     public void DuckDB_timestamp_filters_return_every_row(string file, string column)
     {
-        string path = Path.Combine(_dir.Path, file);
+        string path = Part(file);
         long total = DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{path}')");
-        Assert.Equal(file == "trials.parquet" ? Trials : Trials * RowsPerTrial, total);
+        Assert.Equal(file == DatasetLayout.Trials ? Trials : Trials * RowsPerTrial, total);
 
         // Every value lies in 2026 (see Timestamp); the filters are the ones a user types.
         Assert.Equal(total, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{path}') WHERE {column} > TIMESTAMPTZ '2026-01-01'"));
@@ -68,11 +69,11 @@ public sealed class ParquetStatisticsTests : IAsyncLifetime
     /// DuckDB may skip row groups by their statistics, and over a table copied from it by a full scan.
     /// </summary>
     [Theory]
-    [InlineData("trials.parquet")]
-    [InlineData("metrics.parquet")]
+    [InlineData(DatasetLayout.Trials)]
+    [InlineData(DatasetLayout.Metrics)]
     public void DuckDB_min_and_max_filters_agree_with_a_full_scan_for_every_column(string file)
     {
-        string path = Path.Combine(_dir.Path, file);
+        string path = Part(file);
         using var connection = new DuckDBConnection("Data Source=:memory:");
         connection.Open();
         Execute(connection, $"CREATE TABLE scanned AS SELECT * FROM read_parquet('{path}')");
@@ -103,11 +104,11 @@ public sealed class ParquetStatisticsTests : IAsyncLifetime
     /// must equal the smallest and largest value it reads from the column.
     /// </summary>
     [Theory]
-    [InlineData("trials.parquet")]
-    [InlineData("metrics.parquet")]
+    [InlineData(DatasetLayout.Trials)]
+    [InlineData(DatasetLayout.Metrics)]
     public void ParquetSharp_reads_statistics_equal_to_each_columns_values(string file)
     {
-        using var reader = new ParquetFileReader(Path.Combine(_dir.Path, file));
+        using var reader = new ParquetFileReader(Part(file));
         var mismatches = new List<string>();
         int timestamps = 0, checkedColumns = 0, declined = 0;
         for (int g = 0; g < reader.FileMetaData.NumRowGroups; g++)
@@ -174,7 +175,7 @@ public sealed class ParquetStatisticsTests : IAsyncLifetime
         }
 
         Assert.True(mismatches.Count == 0, $"{file}:\n" + string.Join('\n', mismatches));
-        Assert.Equal(1, timestamps);
+        Assert.Equal(file == DatasetLayout.Trials ? 2 : 1, timestamps);
         Assert.True(checkedColumns > 20, $"only {checkedColumns} columns checked ({declined} without min/max)");
     }
 
@@ -204,8 +205,11 @@ public sealed class ParquetStatisticsTests : IAsyncLifetime
     };
 
     /// <summary>Spread over 2026, with sub-millisecond ticks so that truncation to the stored unit shows.</summary>
-    static DateTimeOffset Timestamp(int t, int i) =>
-        new DateTimeOffset(2026, 2 + t, 1 + i * 3, 4 + i, 5 * t, 7, TimeSpan.Zero).AddTicks(1234 + 977 * t + 31 * i);
+    static DateTime Timestamp(int t, int i) =>
+        new DateTime(2026, 2 + t, 1 + i * 3, 4 + i, 5 * t, 7, DateTimeKind.Utc).AddTicks(1234 + 977 * t + 31 * i);
+
+    /// <summary>The one part of <paramref name="kind"/> the sweep's end leaves (all its rows fit one part).</summary>
+    string Part(string kind) => Assert.Single(DatasetLayout.Parts(_dir.Path, kind)).Path;
 
     static MeasurementRow Row(TrialSpec trial, int t, int i)
     {
@@ -230,14 +234,14 @@ public sealed class ParquetStatisticsTests : IAsyncLifetime
     {
         TrialId = trial.TrialId,
         State = (TrialState)((int)TrialState.Completed + t % 2),
-        Steps = 100 * (t + 1), Epochs = 2 + t,
+        TrainedSteps = 100 * (t + 1), TrainedEpochs = 2 + t,
         FinalLoss = 0.5 - t * 0.05, BestLoss = 0.4 - t * 0.05, FinalAccuracy = 0.8 + t * 0.01, BestAccuracy = 0.85 + t * 0.01, FinalTestAccuracy = 0.75 + t * 0.01,
         StepsToTargetLoss = t % 2 == 0 ? 40 * (t + 1) : null,
         WallSeconds = 3.5 + t, Silo = $"silo-{t % 3}", Device = t % 2 == 0 ? "cpu" : "cuda",
         Error = t % 2 == 1 ? $"diverged at step {t * 10}" : null,
         ParameterCount = 1000L * (t + 1) * (t + 1), Attempt = 1 + t % 2,
         ResumedFromStep = t % 3 == 2 ? 16 * t : null,
-        FinishedAt = Timestamp(t, RowsPerTrial),
+        TrainingStartedAt = Timestamp(t, 0), FinishedAt = Timestamp(t, RowsPerTrial),
     };
 
     static string Literal(string text, string type) => $"CAST('{text.Replace("'", "''", StringComparison.Ordinal)}' AS {type})";

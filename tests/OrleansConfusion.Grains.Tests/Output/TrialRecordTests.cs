@@ -4,8 +4,9 @@ using OrleansConfusion.Grains.Abstractions;
 namespace OrleansConfusion.Grains.Tests;
 
 /// <summary>
-/// The output's records as a restarted coordinator reads them: torn lines skipped, outcomes taken only with their
-/// rows, attempts never repeated, each generation in files of its own, and a long trial record compacted.
+/// The output's record as a restarted coordinator reads it: torn lines skipped, outcomes taken only with their
+/// rows, attempts never repeated, each generation in files of its own, a long starts record compacted, and the
+/// final files of an older version refused when their record is gone.
 /// </summary>
 public sealed class TrialRecordTests
 {
@@ -20,7 +21,8 @@ public sealed class TrialRecordTests
             await Finish(first, 0, TrialState.Completed);
             await Finish(first, 1, TrialState.Diverged);
             await first.DisposeAsync();
-            await File.AppendAllTextAsync(first.Output.TrialRecordPath, "{\"trial_id\":\"sample2\",\"atte"); // killed mid-append
+            // Killed mid-append: the outcome of sample2 is half a line in the trials segment, which no part covers yet.
+            await File.AppendAllTextAsync(Assert.Single(DatasetLayout.Segments(dir.Path, DatasetLayout.Trials)).Path, "{\"trial_id\":\"sample2\",\"atte");
         }
 
         await using (var second = await OpenAsync(dir.Path))
@@ -46,7 +48,8 @@ public sealed class TrialRecordTests
             Assert.Equal(OutcomeVerdict.Taken, verdict);
         }
         // The measurement record is lost (a deleted file, a volume restored from an older backup).
-        foreach (string file in Directory.GetFiles(Path.Combine(dir.Path, "parts"), "measurements-*")) File.Delete(file);
+        foreach (var segment in DatasetLayout.Segments(dir.Path, DatasetLayout.Metrics)) File.Delete(segment.Path);
+        Assert.Empty(DatasetLayout.Parts(dir.Path, DatasetLayout.Metrics));
 
         await using var reloaded = await OpenAsync(dir.Path);
         Assert.Equal(TrialState.Queued, reloaded.Sweep.Ledger.State(0));
@@ -69,7 +72,7 @@ public sealed class TrialRecordTests
     }
 
     [Fact]
-    public async Task A_trial_record_over_its_slack_is_compacted_into_the_new_generation()
+    public async Task A_starts_record_over_its_slack_is_compacted_into_the_new_generation()
     {
         using var dir = new TempDirectory("oc-record-compact");
         for (int generation = 1; generation <= 3; generation++)
@@ -83,25 +86,24 @@ public sealed class TrialRecordTests
         await compacting.DisposeAsync();
 
         Assert.True(loaded.Compacted);
-        Assert.Equal([Path.GetFileName(compacting.TrialRecordPath)], Directory.GetFiles(compacting.PartsDirectory, "trials-*").Select(Path.GetFileName));
-        Assert.Single(File.ReadAllLines(compacting.TrialRecordPath));
+        var starts = Assert.Single(DatasetLayout.StartFiles(dir.Path));
+        Assert.Equal(DatasetLayout.StartsName(compacting.Generation), Path.GetFileName(starts.Path));
+        Assert.Single(File.ReadAllLines(starts.Path));
         await using var after = await OpenAsync(dir.Path);
         Assert.Equal(34, after.Sweep.Ledger.Attempts(1));
     }
 
     [Fact]
-    public async Task Final_files_without_their_record_are_refused_not_overwritten()
+    public async Task Final_files_of_the_older_version_without_their_record_are_refused_not_overwritten()
     {
         using var dir = new TempDirectory("oc-record-orphan");
-        await using (var recorder = await OpenAsync(dir.Path))
-        {
-            for (int i = 0; i < Plan.Count; i++) await Finish(recorder, i, TrialState.Completed);
-            await recorder.WriteFinalAsync();
-        }
-        Directory.Delete(Path.Combine(dir.Path, "parts"), recursive: true);
+        // What a sweep of the version before the dataset left once its record was deleted: trials.parquet alone.
+        await PartFile.WriteAsync(dir.Path, "trials.parquet", [new TrialOutcome { TrialId = "sample0", Status = "completed" }], CancellationToken.None);
 
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => OpenAsync(dir.Path));
-        Assert.Contains("holds final Parquet files but not the record", e.Message);
+        Assert.Contains("holds final Parquet files (trials.parquet, metrics.parquet) but not the record they were built from", e.Message);
+        Assert.Contains(dir.Path, e.Message);
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, DatasetLayout.Trials)));
     }
 
     static async Task<SweepRecorder> OpenAsync(string dir) =>
@@ -118,7 +120,7 @@ public sealed class TrialRecordTests
 
     static TrialOutcome Outcome(int trial, TrialState state, long lastMeasured) => new()
     {
-        TrialId = Plan[trial].TrialId, State = state, Steps = 10, FinalLoss = double.NaN, WallSeconds = 1.5, FinishedAt = DateTimeOffset.UtcNow,
+        TrialId = Plan[trial].TrialId, State = state, TrainedSteps = 10, WallSeconds = 1.5, FinishedAt = DateTime.UtcNow,
         LastMeasuredStep = lastMeasured,
     };
 }

@@ -134,7 +134,7 @@ public sealed class SearchSpaceTests
     {
         var plan = SweepPlanner.Plan(Spec(List("lr", 0.1, 0.2)) with { Report = new ReportSpec { Best = "lrr", By = "final_los" } });
         Assert.Contains(plan.Errors, e => e.StartsWith("report.best: 'lrr' is not an axis; did you mean 'lr'?", StringComparison.Ordinal));
-        Assert.Contains(plan.Errors, e => e.StartsWith("report.by: 'final_los' is not a numeric column of trials.parquet; did you mean 'final_loss'?", StringComparison.Ordinal));
+        Assert.Contains(plan.Errors, e => e.StartsWith("report.by: 'final_los' is not a numeric column of trials/; did you mean 'final_loss'?", StringComparison.Ordinal));
         Assert.True(SweepPlanner.Plan(Spec(List("lr", 0.1, 0.2)) with { Report = new ReportSpec { Best = "lr", By = "final_loss" } }).IsValid);
     }
 

@@ -108,7 +108,7 @@ public sealed class SweepDecisionTests
         after.Ledger.RestoreAttempts(0, 1, startedAt);
         var again = Dispatch(after)[0];
         Assert.Null(after.OnProgress(Training(again) with { TrainingStartedAt = startedAt }, _ => 2, T0));
-        var outcome = Outcome(again) with { TrainingStartedAt = startedAt };
+        var outcome = Outcome(again) with { TrainingStartedAt = startedAt.UtcDateTime };
         Assert.Equal(OutcomeVerdict.Taken, after.Judge(ref outcome, cancelRequested: false));
         Assert.Equal(1, outcome.Attempt);
 
