@@ -31,10 +31,8 @@ public sealed class SweepCoordinatorGrain(
     IGrainTimer? _timer;
     bool _watchdogRegistered;
     DateTime _nextOwnershipCheck;
+    CoordinatorOutput? _output;
     readonly StatusFeed _feed = new();
-    readonly RecentLogs _recentLogs = new();
-
-    Task _recordingDecided = Task.CompletedTask;
 
     // The sweep's end in progress, off every caller's path. It yields false when it did not end the sweep (failed, or
     // more to do), and is then cleared for the next pass.
@@ -47,6 +45,8 @@ public sealed class SweepCoordinatorGrain(
     TrialCalls Calls => _calls ??= new TrialCalls(GrainFactory, SweepId, metrics, logger, afterStartFailed: Drive);
 
     SweepEnding Ending => _ending ??= new SweepEnding(SweepId, Store, logger);
+
+    CoordinatorOutput Output => _output ??= new CoordinatorOutput(SweepId, () => _recorder, Store, metrics, logger, FailAsync);
 
     SweepCoordinatorState State => Store.State;
 
@@ -133,7 +133,7 @@ public sealed class SweepCoordinatorGrain(
         State.CancelRequested = true;
         await Store.SaveAsync();
         Sweep.CancelQueued("cancelled before it started", DateTimeOffset.UtcNow);
-        await RecordDecidedAsync();
+        await Output.RecordDecidedAsync();
         foreach (var unit in Sweep.RunningUnits()) _ = Calls.CancelAsync(Sweep, unit);
         Drive();
     }
@@ -142,7 +142,7 @@ public sealed class SweepCoordinatorGrain(
     {
         var sweep = ThrowIfUnknown();
         if (!sweep.Ledger.TryIndex(trialId, out int index)) return;
-        await WritingAsync(() => _recorder!.DeliverAsync(index, rows));
+        await Output.WritingAsync(() => _recorder!.DeliverAsync(index, rows));
         sweep.Heard(index, attempt, DateTimeOffset.UtcNow);
         _feed.Changed();
     }
@@ -151,34 +151,34 @@ public sealed class SweepCoordinatorGrain(
     {
         if (!Driving) return;
         if (Sweep!.OnProgress(status, SlotsOf, DateTimeOffset.UtcNow) is int attempt)
-            await WritingAsync(() => _recorder!.Output.AppendStartAsync(status.TrialId, attempt, status.TrainingStartedAt));
+            await Output.WritingAsync(() => _recorder!.Output.AppendStartAsync(status.TrialId, attempt, status.TrainingStartedAt));
         _feed.Changed();
     }
 
     public async Task ReportLogsAsync(TrialLogRow[] logs)
     {
         ThrowIfUnknown();
-        await LogAsync(logs);
+        await Output.LogAsync(logs);
     }
 
-    public Task<TrialLogRow[]> GetLogsAsync(string? trialId, int count) => Task.FromResult(_recentLogs.Newest(trialId, count));
+    public Task<TrialLogRow[]> GetLogsAsync(string? trialId, int count) => Task.FromResult(Output.NewestLogs(trialId, count));
 
     public async Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows)
     {
         var sweep = ThrowIfUnknown();
         if (lastRows.Length > 0) await ReportMeasurementsAsync(outcome.TrialId, outcome.Attempt, lastRows);
-        var (verdict, numbered) = await WritingAsync(() => _recorder!.FinishAsync(outcome, State.CancelRequested));
+        var (verdict, numbered) = await Output.WritingAsync(() => _recorder!.FinishAsync(outcome, State.CancelRequested));
         if (verdict == OutcomeVerdict.Taken)
         {
             metrics.TrialFinished(SweepId, numbered.State);
             if (numbered.Silo is { } silo) sweep.PromoteWaiting(silo, SlotsOf(silo));
-            await LogAsync(TrialLogs.ForOutcome(numbered, DateTime.UtcNow));
+            await Output.LogAsync(TrialLogs.ForOutcome(numbered, DateTime.UtcNow));
         }
         else if (verdict == OutcomeVerdict.RowsMissing && sweep.Ledger.TryIndex(outcome.TrialId, out int index))
         {
             logger.LogWarning("Sweep {Sweep}: trial {Trial} reported {State} with a measurement at step {Step}, but the coordinator holds its rows only through step {Held}; re-driving it from its newest checkpoint whose rows are held",
                 SweepId, outcome.TrialId, outcome.State, outcome.LastMeasuredStep, sweep.Ledger.DeliveredThrough(index));
-            await LogAsync([TrialLogs.RowsMissing(outcome, sweep.Ledger.DeliveredThrough(index), DateTime.UtcNow)]);
+            await Output.LogAsync([TrialLogs.RowsMissing(outcome, sweep.Ledger.DeliveredThrough(index), DateTime.UtcNow)]);
         }
         Drive();
     }
@@ -232,15 +232,8 @@ public sealed class SweepCoordinatorGrain(
         if (Driving)
         {
             var now = DateTime.UtcNow;
-            var lostLogs = new List<TrialLogRow>();
-            foreach (var lost in Sweep!.Watchdog(cluster.IsActive, now - scheduling.Value.StaleAfter))
-            {
-                string trialId = Sweep.Ledger.Spec(lost.Index).TrialId;
-                logger.LogWarning("Sweep {Sweep}: trial {Trial} {Why}; re-driving it", SweepId, trialId, lost.Why);
-                lostLogs.Add(TrialLogs.Lost(trialId, Sweep.Ledger.Attempts(lost.Index), lost, now));
-            }
-            await LogAsync(lostLogs);
-            await SealDueAsync(now);
+            await Output.LostAsync(Sweep!.Watchdog(cluster.IsActive, now - scheduling.Value.StaleAfter), now);
+            await Output.SealDueAsync(now, () => Driving);
             _ = EnsureWatchdogAsync();
         }
         Drive();
@@ -254,7 +247,7 @@ public sealed class SweepCoordinatorGrain(
             var sweep = Sweep!;
             if (!State.CancelRequested) Calls.Dispatch(sweep, cluster.ActiveSilos(), State.Spec!.MaxConcurrentTrials, scheduling.Value.PrefetchPerSilo);
             if (sweep.NextEnd(State.CancelRequested) == SweepEnd.CancelQueued) sweep.CancelQueued("cancelled", DateTimeOffset.UtcNow);
-            if (sweep.Decided.Count > 0) _ = RecordDecidedQuietlyAsync();
+            if (sweep.Decided.Count > 0) _ = Output.RecordDecidedQuietlyAsync();
             if (_finishing is { IsCompleted: true } done && !done.Result) _finishing = null;
             if (sweep.NextEnd(State.CancelRequested) == SweepEnd.Finish) _finishing ??= FinishAsync();
         }
@@ -266,60 +259,9 @@ public sealed class SweepCoordinatorGrain(
     int SlotsOf(string? silo) => cluster.ActiveSilos().FirstOrDefault(s => s.Name == silo)?.Slots ?? int.MaxValue;
 
     /// <summary>
-    /// Records what the sweep decided itself (a cancelled queue, a trial given up), after any such recording in flight:
-    /// one at a time, so outcomes are appended in the order they were decided.
+    /// The output failed to take a write (the disk is full, gone or not allowed): the sweep ends Failed with the path and
+    /// the reason, in the state and in status, and its running trials are cancelled; a resubmit resumes it.
     /// </summary>
-    Task RecordDecidedAsync()
-    {
-        var recorder = _recorder!;
-        return _recordingDecided = AfterAsync(_recordingDecided);
-
-        async Task AfterAsync(Task previous)
-        {
-            try { await previous; }
-            catch (Exception) { /* its outcomes went back to the sweep and are in this pass */ }
-            var decided = await recorder.RecordDecidedAsync();
-            foreach (var outcome in decided) metrics.TrialFinished(SweepId, outcome.State);
-            await LogAsync(decided.SelectMany(o => TrialLogs.ForOutcome(o, DateTime.UtcNow)));
-        }
-    }
-
-    /// <summary>Seals the parts that are due, once a fresh read of the stored state says this activation still owns the sweep.</summary>
-    async Task SealDueAsync(DateTime now)
-    {
-        if (_recorder is not { } recorder || !recorder.Output.AnyDue(now)) return;
-        await Store.CheckOwnershipAsync(e => logger.LogDebug(e, "Sweep {Sweep}: could not read its state back before sealing", SweepId));
-        if (Driving) await WritingAsync(() => recorder.Output.SealDueAsync(now));
-    }
-
-    async Task LogAsync(IEnumerable<TrialLogRow> logs)
-    {
-        var rows = logs.ToList();
-        if (rows.Count == 0 || _recorder is null) return;
-        _recentLogs.Add(rows);
-        await WritingAsync(() => _recorder.Output.AppendLogsAsync(rows));
-    }
-
-    /// <summary>
-    /// A write to the sweep's output. One that fails for the disk's sake (full, gone, not allowed) ends the sweep Failed with
-    /// the path and the reason, in the state and in status: nothing acknowledged is lost (it is in the record, or its trial
-    /// still has it and sends it again), and a resubmit, once the cause is fixed, resumes the sweep where it was.
-    /// </summary>
-    async Task<T> WritingAsync<T>(Func<Task<T>> write)
-    {
-        try
-        {
-            return await write();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            await FailAsync($"writing the output in {State.OutputDirectory} failed: {e.Message}", e);
-            throw;
-        }
-    }
-
-    Task WritingAsync(Func<Task> write) => WritingAsync(async () => { await write(); return true; });
-
     async Task FailAsync(string why, Exception e)
     {
         if (State.State != SweepState.Running || Store.FencedBy is not null) return;
@@ -333,14 +275,8 @@ public sealed class SweepCoordinatorGrain(
         Drive();
     }
 
-    async Task RecordDecidedQuietlyAsync()
-    {
-        try { await RecordDecidedAsync(); }
-        catch (Exception e) { logger.LogWarning(e, "Sweep {Sweep}: could not record the outcomes it decided; the next tick tries again", SweepId); }
-    }
-
     /// <summary>The final files, then the sweep stored as ended (see <see cref="SweepEnding.FinishAsync"/>).</summary>
-    Task<bool> FinishAsync() => Ending.FinishAsync(_recorder!, RecordDecidedAsync, ended: () =>
+    Task<bool> FinishAsync() => Ending.FinishAsync(_recorder!, Output.RecordDecidedAsync, ended: () =>
     {
         _timer?.Dispose();
         _timer = null;

@@ -14,10 +14,13 @@ namespace OrleansConfusion.Sweeps;
 /// few names only (paper_all_pairs_* for paper_allpairs_*, an outcome nested in an event, state for status, steps and
 /// epochs for trained_steps and trained_epochs) and in writing NaN where today a row has no value: they are renamed in
 /// the JSON and read as today's rows, not through a second copy of the row types. Part names are deterministic, so a
-/// migration a crash cut off runs again to the same parts; the old files go last.
+/// migration a crash cut off runs again to the same parts; the old record goes last, the old final files to pre-dataset/.
 /// </summary>
 internal static partial class LegacyRecord
 {
+    /// <summary>Where the old version's trials.parquet and metrics.parquet go once their rows are in the dataset.</summary>
+    public const string PreDataset = "pre-dataset";
+
     public static async Task MigrateAsync(string directory, int partRows, ILogger logger, CancellationToken cancellationToken)
     {
         string legacy = Path.Combine(directory, "parts");
@@ -74,6 +77,14 @@ internal static partial class LegacyRecord
                 await File.WriteAllLinesAsync(temp, starts.Select(s => JsonSerializer.Serialize(s, RecordJson.Default.TrialOutcome)), cancellationToken);
                 File.Move(temp, startsPath, overwrite: true);
             }
+        }
+        // The old final files were built from this record: the dataset now holds their rows, and they would go stale as
+        // the sweep goes on. They move aside (not deleted: they are the user's), out of any glob of the dataset.
+        foreach (string old in new[] { "trials.parquet", "metrics.parquet" }.Select(f => Path.Combine(directory, f)).Where(File.Exists))
+        {
+            string aside = Path.Combine(directory, PreDataset, Path.GetFileName(old));
+            Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+            File.Move(old, aside, overwrite: true);
         }
         foreach (var (path, _) in files) File.Delete(path);
         if (!Directory.EnumerateFileSystemEntries(legacy).Any()) Directory.Delete(legacy);

@@ -76,8 +76,8 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
             throw new InvalidOperationException(
                 $"output folder '{Directory}' holds final Parquet files (trials.parquet, metrics.parquet) but not the record they were built from; " +
                 "a rerun would write a dataset without their rows: move them away, or give the sweep another output folder");
-        Generation = DatasetLayout.Kinds.SelectMany(k => DatasetLayout.Parts(Directory, k).Concat(DatasetLayout.Segments(Directory, k)))
-            .Concat(DatasetLayout.StartFiles(Directory)).Select(f => f.Generation).DefaultIfEmpty(0).Max() + 1;
+        Generation = ReserveGeneration(DatasetLayout.Kinds.SelectMany(k => DatasetLayout.Parts(Directory, k).Concat(DatasetLayout.Segments(Directory, k)))
+            .Concat(DatasetLayout.StartFiles(Directory)).Select(f => f.Generation).DefaultIfEmpty(0).Max() + 1);
 
         long rows = 0;
         foreach (var part in DatasetLayout.Parts(Directory, DatasetLayout.Metrics))
@@ -129,6 +129,27 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
         _trials = new(Directory, DatasetLayout.Trials, Generation, RecordJson.Default.TrialOutcome, TrialsOrder, CompleteOutcome);
         _logs = new(Directory, DatasetLayout.Logs, Generation, RecordJson.Default.TrialLogRow, LogsOrder, l => l);
         return new LoadSummary(rows, lines + starts, DatasetLayout.Kinds.Sum(k => DatasetLayout.Parts(Directory, k).Count) + startFiles.Count, compacted);
+    }
+
+    /// <summary>
+    /// Takes the first generation from <paramref name="candidate"/> up whose starts file this call creates (CreateNew: of
+    /// two activations loading at once, or one that wrote nothing before it was replaced, no two share a generation, so
+    /// none writes into another's segments).
+    /// </summary>
+    int ReserveGeneration(int candidate)
+    {
+        System.IO.Directory.CreateDirectory(RecordDirectory);
+        for (int generation = candidate; ; generation++)
+        {
+            try
+            {
+                using (new FileStream(Path.Combine(RecordDirectory, DatasetLayout.StartsName(generation)), FileMode.CreateNew, FileAccess.Write)) { }
+                return generation;
+            }
+            catch (IOException) when (File.Exists(Path.Combine(RecordDirectory, DatasetLayout.StartsName(generation))))
+            {
+            }
+        }
     }
 
     /// <summary>Appends rows (already filtered by the ledger) in one write; they are durable when this returns.</summary>
@@ -271,8 +292,8 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
             }
             await writer.AppendAsync(batch, cancellationToken);
         }
-        File.Move(temp, path);
-        foreach (var file in older) File.Delete(file.Path);
+        File.Move(temp, path, overwrite: true); // over this generation's reserved (empty) starts file
+        foreach (var file in older.Where(f => f.Generation != Generation)) File.Delete(file.Path);
         logger.LogInformation("Compacted the starts record of {Directory} from {Files} files into {Path}", Directory, older.Count, path);
     }
 

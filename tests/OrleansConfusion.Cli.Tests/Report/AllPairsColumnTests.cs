@@ -9,11 +9,8 @@ public sealed class AllPairsColumnTests
     public async Task All_pairs_statistics_are_preferred_where_present()
     {
         using var sweep = await Sweeps.PlantedWidthAsync();
-        foreach (var row in sweep.Metrics)
-        {
-            row.PaperAllPairsMinCosine = row.PaperMinCosine - 0.2;
-            row.PaperAllPairsHistogram = row.PaperHistogram;
-        }
+        for (int i = 0; i < sweep.Metrics.Count; i++)
+            sweep.Metrics[i] = sweep.Metrics[i] with { PaperAllPairsMinCosine = sweep.Metrics[i].PaperMinCosine - 0.2, PaperAllPairsHistogram = sweep.Metrics[i].PaperHistogram };
         await sweep.WriteAsync();
 
         var data = await SweepData.LoadAsync(sweep.Directory, CancellationToken.None);

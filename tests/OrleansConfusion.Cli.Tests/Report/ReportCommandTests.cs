@@ -145,7 +145,7 @@ public sealed class ReportCommandTests
     public async Task Sweep_with_no_completed_trial_is_bad_input()
     {
         using var sweep = new SyntheticSweep("all-failed");
-        sweep.AddTrials(new SyntheticTrialRow { Width = 8, Depth = 1, Status = "failed" }, [0, 1], 2, (_, _) => new Planted(-0.5, 0.5, 1));
+        sweep.AddTrials(SyntheticSweep.Trial with { Width = 8, Depth = 1, Status = "failed" }, [0, 1], 2, (_, _) => new Planted(-0.5, 0.5, 1));
         await sweep.WriteAsync();
 
         var (code, output) = await InvokeAsync(sweep.Directory);

@@ -153,7 +153,7 @@ public sealed class SweepReportTests
         // (steps_to_target_loss null, 128 steps trained), which must rank as slower than any that reached it.
         using var sweep = new SyntheticSweep("steps-to-target");
         foreach (int depth in new[] { 2, 4, 8, 16 })
-            sweep.AddTrials(new SyntheticTrialRow { Width = 32, Depth = depth, TrainedSteps = 128, StepsToTargetLoss = depth == 16 ? null : 8L * depth },
+            sweep.AddTrials(SyntheticSweep.Trial with { Width = 32, Depth = depth, TrainedSteps = 128, StepsToTargetLoss = depth == 16 ? null : 8L * depth },
                 [0, 1, 2], 3, (t, epoch) => new Planted(
                     MinCosine: -0.3 + SyntheticSweep.Noise(t.Seed, t.Depth, 0.1),
                     Eta: 0.2 + SyntheticSweep.Noise(t.Seed, t.Depth + 1, 0.1),
@@ -220,9 +220,9 @@ public sealed class SweepReportTests
     {
         using var sweep = new SyntheticSweep("mixed-status");
         foreach (int width in Sweeps.Widths)
-            sweep.AddTrials(new SyntheticTrialRow { Width = width, Depth = 1 }, [0, 1], 2, (t, _) => new Planted(-1.0 / t.Width, 1.0 / t.Width, 1));
-        sweep.AddTrials(new SyntheticTrialRow { Width = 512, Depth = 1, Status = "diverged" }, [0], 2, (_, _) => new Planted(-1, 1e9, double.NaN));
-        sweep.AddTrials(new SyntheticTrialRow { Width = 1024, Depth = 1, Status = "failed", Error = "boom" }, [0], 1, (_, _) => new Planted(-1, 1, 1));
+            sweep.AddTrials(SyntheticSweep.Trial with { Width = width, Depth = 1 }, [0, 1], 2, (t, _) => new Planted(-1.0 / t.Width, 1.0 / t.Width, 1));
+        sweep.AddTrials(SyntheticSweep.Trial with { Width = 512, Depth = 1, Status = "diverged" }, [0], 2, (_, _) => new Planted(-1, 1e9, double.NaN));
+        sweep.AddTrials(SyntheticSweep.Trial with { Width = 1024, Depth = 1, Status = "failed", Error = "boom" }, [0], 1, (_, _) => new Planted(-1, 1, 1));
         await sweep.WriteAsync();
 
         var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);
@@ -236,7 +236,7 @@ public sealed class SweepReportTests
     public async Task Sweep_without_varying_axes_gets_a_report_without_figures_or_trends()
     {
         using var sweep = new SyntheticSweep("single");
-        sweep.AddTrials(new SyntheticTrialRow { Width = 16, Depth = 1 }, [0, 1, 2], 2, (_, _) => new Planted(-0.5, 1, 1));
+        sweep.AddTrials(SyntheticSweep.Trial with { Width = 16, Depth = 1 }, [0, 1, 2], 2, (_, _) => new Planted(-0.5, 1, 1));
         await sweep.WriteAsync();
 
         var result = SweepReport.Generate(sweep.Directory, sweep.ReportPath);

@@ -10,7 +10,7 @@ public static class Sweeps
     {
         var sweep = new SyntheticSweep("planted-width");
         foreach (int width in Widths)
-            sweep.AddTrials(new SyntheticTrialRow { Width = width, Depth = 2 }, seeds ?? [0, 1, 2], 4, (t, epoch) =>
+            sweep.AddTrials(SyntheticSweep.Trial with { Width = width, Depth = 2 }, seeds ?? [0, 1, 2], 4, (t, epoch) =>
             {
                 double log = Math.Log2(t.Width);
                 return new Planted(
@@ -29,7 +29,7 @@ public static class Sweeps
         for (int i = 0; i < Widths.Length; i++)
         {
             int salt = i;
-            sweep.AddTrials(new SyntheticTrialRow { Width = Widths[i], Depth = 2 }, [0, 1, 2, 3, 4], 4, (t, epoch) => new Planted(
+            sweep.AddTrials(SyntheticSweep.Trial with { Width = Widths[i], Depth = 2 }, [0, 1, 2, 3, 4], 4, (t, epoch) => new Planted(
                 MinCosine: -0.4 + SyntheticSweep.Noise(t.Seed, salt, 0.1),
                 Eta: 0.5 + SyntheticSweep.Noise(t.Seed, salt + 1, 0.1),
                 Loss: 1 + SyntheticSweep.Noise(t.Seed, salt + 2, 0.1)));
@@ -48,7 +48,7 @@ public static class Sweeps
         foreach (int depth in new[] { 2, 4, 8 })
             foreach (bool bn in new[] { false, true })
                 foreach (bool skip in new[] { false, true })
-                    sweep.AddTrials(new SyntheticTrialRow { Width = 32, Depth = depth, BatchNorm = bn, Skip = skip }, [0, 1, 2], 3, (t, epoch) =>
+                    sweep.AddTrials(SyntheticSweep.Trial with { Width = 32, Depth = depth, BatchNorm = bn, Skip = skip }, [0, 1, 2], 3, (t, epoch) =>
                     {
                         bool flat = t.BatchNorm && t.Skip;
                         double growth = flat ? 0 : (t.BatchNorm || t.Skip ? 0.05 : 0.1) * t.Depth;
@@ -68,7 +68,7 @@ public static class Sweeps
         var sweep = new SyntheticSweep("linear-init");
         foreach (string init in new[] { "gaussian", "orthogonal" })
             foreach (int depth in new[] { 2, 4, 8 })
-                sweep.AddTrials(new SyntheticTrialRow { Width = 32, Depth = depth, Init = init, Activation = "identity", Bias = false }, [0, 1, 2], 3, (t, epoch) =>
+                sweep.AddTrials(SyntheticSweep.Trial with { Width = 32, Depth = depth, Init = init, Activation = "identity", Bias = false }, [0, 1, 2], 3, (t, epoch) =>
                 {
                     bool orthogonal = t.Init == "orthogonal";
                     double growth = orthogonal ? 0 : 0.1 * t.Depth;

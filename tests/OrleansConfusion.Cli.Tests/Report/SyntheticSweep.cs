@@ -1,3 +1,4 @@
+using OrleansConfusion.Grains.Abstractions;
 using Parquet.Serialization;
 
 namespace OrleansConfusion.Cli.Tests.Report;
@@ -28,40 +29,61 @@ public sealed class SyntheticSweep : IDisposable
     public string MetricsPath => Path.Combine(Directory, DatasetLayout.Metrics, DatasetLayout.PartName(1, 1));
     public string ReportPath => Path.Combine(Directory, "report");
 
-    public List<SyntheticTrialRow> Trials { get; } = [];
-    public List<SyntheticMetricRow> Metrics { get; } = [];
+    /// <summary>
+    /// A trial of the sink's own row type, with the configuration the synthetic sweeps share; a test changes what it
+    /// varies with <c>with</c> (<c>SyntheticSweep.Trial with { Width = 8 }</c>). The report reads what the sink writes,
+    /// through the one schema (<see cref="TrialOutcome"/>, <see cref="MeasurementRow"/>), not a copy of its columns.
+    /// </summary>
+    public static TrialOutcome Trial { get; } = new()
+    {
+        Architecture = "mlp", Init = "he_normal", InitScale = 1, Activation = "relu", Bias = true, Dataset = "sphere", Lr = 0.1, Status = "completed",
+    };
+
+    public List<TrialOutcome> Trials { get; } = [];
+    public List<MeasurementRow> Metrics { get; } = [];
 
     /// <summary>Adds one trial per seed of <paramref name="config"/>, with measurements at epochs 0..epochs.</summary>
-    public void AddTrials(SyntheticTrialRow config, IEnumerable<long> seeds, int epochs, Func<SyntheticTrialRow, int, Planted> plant)
+    public void AddTrials(TrialOutcome config, IEnumerable<long> seeds, int epochs, Func<TrialOutcome, int, Planted> plant)
     {
         foreach (long seed in seeds)
         {
-            var trial = config.Clone();
-            trial.Seed = seed;
-            trial.SweepId = Path.GetFileName(Directory);
-            trial.TrialId = $"{trial.Architecture}-w{trial.Width}-d{trial.Depth}-{trial.Init}-bn{(trial.BatchNorm ? 1 : 0)}-s{(trial.Skip ? 1 : 0)}-{trial.Activation}{(trial.Lr != 0.1 ? $"-lr{trial.Lr}" : "")}-seed{seed}";
+            var trial = config with { Seed = seed, SweepId = Path.GetFileName(Directory) };
+            trial = trial with
+            {
+                TrialId = $"{trial.Architecture}-w{trial.Width}-d{trial.Depth}-{trial.Init}-bn{(trial.BatchNorm ? 1 : 0)}-s{(trial.Skip ? 1 : 0)}-{trial.Activation}{(trial.Lr != 0.1 ? $"-lr{trial.Lr}" : "")}-seed{seed}",
+            };
             for (int epoch = 0; epoch <= epochs; epoch++)
             {
                 var p = plant(trial, epoch);
-                Metrics.Add(new SyntheticMetricRow
+                Metrics.Add(WithColumnsOf(trial, new MeasurementRow
                 {
-                    TrialId = trial.TrialId, SweepId = trial.SweepId, Architecture = trial.Architecture, Width = trial.Width,
-                    Depth = trial.Depth, Init = trial.Init, BatchNorm = trial.BatchNorm, Skip = trial.Skip,
-                    Activation = trial.Activation, Seed = seed, Step = epoch * 32L, Epoch = epoch,
+                    TrialId = trial.TrialId, Step = epoch * 32L, Epoch = epoch, LearningRate = trial.Lr,
                     SgdLoss = p.Loss, TrainLoss = p.Loss, TestLoss = p.Loss, TrainAccuracy = 0.5, TestAccuracy = 0.5,
                     WallSeconds = epoch, PaperMinCosine = p.MinCosine, PaperMedianCosine = p.MinCosine + 0.5,
                     PaperFractionNegative = 0.3, PaperHistogram = Histogram(p.MinCosine), Eta = p.Eta,
                     PerSampleMinCosine = p.MinCosine - 0.1, PerSampleHistogram = Histogram(p.MinCosine - 0.1), GradNormMean = 1,
-                });
+                    RecordedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+                }));
             }
-            trial.FinalLoss = trial.BestLoss = plant(trial, epochs).Loss;
-            trial.FinishedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-            Trials.Add(trial);
+            double final = plant(trial, epochs).Loss;
+            Trials.Add(trial with { FinalLoss = final, BestLoss = final, FinishedAt = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc) });
         }
     }
 
+    /// <summary>
+    /// <paramref name="row"/> with every configuration column of <paramref name="trial"/>, as the coordinator completes a
+    /// row: copied by reflection over <see cref="TrialColumns"/>, so this test never lists the columns itself.
+    /// </summary>
+    static MeasurementRow WithColumnsOf(TrialOutcome trial, MeasurementRow row)
+    {
+        var copy = row with { };
+        foreach (var property in typeof(TrialColumns).GetProperties())
+            if (property.CanWrite) property.SetValue(copy, property.GetValue(trial));
+        return copy;
+    }
+
     /// <summary>100 cosines spread from the minimum up to 1, in the engine's bins over [-1, 1].</summary>
-    static List<long> Histogram(double min)
+    static long[] Histogram(double min)
     {
         var h = new long[HistogramBins];
         for (int i = 0; i < 100; i++)

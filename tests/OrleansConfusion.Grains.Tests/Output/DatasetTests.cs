@@ -248,6 +248,20 @@ public sealed class DatasetTests
         Assert.Equal(5, (await DatasetFiles.ReadLogsAsync(dir.Path)).Count);
     }
 
+    [Fact]
+    public async Task Coordinators_that_load_the_folder_get_generations_of_their_own_even_when_they_wrote_nothing()
+    {
+        using var dir = new TempDirectory("oc-dataset-generations");
+        var plan = OutputWarmup.SamplePlan(trials: 1);
+        // One that loads and writes nothing (replaced at once), then two that load side by side (a failover race).
+        await using var first = await OpenAsync(plan, dir.Path);
+        var loads = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => OpenAsync(plan, dir.Path))));
+        await using var second = loads[0];
+        await using var third = loads[1];
+
+        Assert.Equal([1, 2, 3], new[] { first, second, third }.Select(r => r.Output.Generation).Order());
+    }
+
     /// <summary>Three trials of four rows, the second half of each re-sent once (a retried delivery).</summary>
     static async Task<List<(string TrialId, long Step, double? TrainLoss)>> WriteAsync(string dir, bool reloadBeforeFinish, int readBuffer)
     {
