@@ -126,6 +126,9 @@ internal static class ScaleBenchmarks
         using var deadline = new CancellationTokenSource();
         var disk = new DriveInfo(Path.GetFullPath(Path.GetTempPath()));
 
+        // A reader polling the metrics/ glob while the sweep runs: how soon a row becomes visible.
+        await using var watcher = new DatasetWatcher(Path.Combine(output, spec.Name));
+        if (rows > 0) watcher.Start();
         await ClusterBenchmarks.OnTestClusterAsync(Silos, Slots, trainer, async client =>
         {
             var coordinatorType = client.GetGrain<ISweepCoordinatorGrain>(spec.Name).GetGrainId().Type.ToString();
@@ -174,6 +177,17 @@ internal static class ScaleBenchmarks
                 if (files) report($"scale_final_files_s_{label}", (finished.UtcDateTime - trainer.LastReturn).TotalSeconds);
                 else Console.WriteLine($"scale_final_files_s_{label}: missing");
                 if (rows > 0) report($"scale_measurement_rows_{label}", status.MeasurementRows);
+                if (rows > 0)
+                {
+                    await watcher.DisposeAsync();
+                    // Seconds from a row's recording (before its acknowledgement) until a glob saw it; target: the seal interval + 5 s.
+                    report($"scale_first_part_visible_s_{label}", watcher.Quantile(0.99));
+                    report($"scale_part_visible_p50_s_{label}", watcher.Quantile(0.5));
+                    report($"scale_rows_seen_by_reader_{label}", watcher.Rows);
+                }
+                // What the write-ahead record leaves on disk once every part is sealed (the starts of training).
+                string record = Path.Combine(status.OutputDirectory, DatasetLayout.RecordFolder);
+                report($"scale_record_bytes_end_{label}", Directory.Exists(record) ? Directory.EnumerateFiles(record).Sum(f => new FileInfo(f).Length) : 0);
             }
             else
             {

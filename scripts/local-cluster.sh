@@ -60,7 +60,7 @@ trap stop EXIT INT TERM
 # No persistence: a fresh cluster each time (the data dies with the script). Should redis-server die,
 # the membership table and every sweep's state go with it (the silos keep running, but no client finds
 # a gateway): stop the script, start it again, and resubmit each sweep that was running with the same
-# --out. Its record in the output folder (<out>/<sweep>/parts/) keeps every finished trial and held row;
+# --out. Its record in the output folder (<out>/<sweep>/: its Parquet parts and record/) keeps every finished trial and held row;
 # the rest resume from their checkpoints. See docs/KUBERNETES.md, "Faults and recovery". setsid keeps Ctrl-C,
 # which the terminal sends to the whole process group, from killing Redis before the silos leave.
 if $tls; then

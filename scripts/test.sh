@@ -55,6 +55,8 @@ set -e
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 echo "tests: ${passed} passed, ${failed} failed"
+# The failed tests' names last, where a CI log's tail shows them.
+grep -E '^\s+Failed [A-Za-z]' "$log" | sed -E 's/^\s+Failed /failed: /' | sort -u || true
 for run in "${kernel_runs[@]}"; do echo "engine suite under ${run}"; done
 rm -f "$log"
 exit "$status"

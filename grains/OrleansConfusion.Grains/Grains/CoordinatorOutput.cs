@@ -28,6 +28,14 @@ internal sealed class CoordinatorOutput(string sweepId, Func<SweepRecorder?> rec
         {
             return await write();
         }
+        catch (OutputSupersededException e)
+        {
+            // A successor reserved the output folder: this activation learns from the disk that it was replaced (it may
+            // not reach the state storage) and stops like one fenced by the storage; callers retry and reach the successor.
+            store.Supersede(e.Message, e);
+            store.ThrowIfFenced();
+            throw;
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await fail($"writing the output in {store.State.OutputDirectory} failed: {e.Message}", e);
@@ -59,11 +67,15 @@ internal sealed class CoordinatorOutput(string sweepId, Func<SweepRecorder?> rec
         await LogAsync(rows);
     }
 
-    /// <summary>Seals the parts that are due, once a fresh read of the stored state says this activation still owns the sweep.</summary>
+    /// <summary>
+    /// Seals the parts that are due, once a fresh read of the stored state says this activation still owns the sweep. A
+    /// coordinator that cannot read its state (cut off from the storage by a partition) seals nothing: its rows stay in
+    /// the record, durable, and a successor adopts them; a part it sealed unawares would be a second copy of them.
+    /// </summary>
     public async Task SealDueAsync(DateTime now, Func<bool> driving)
     {
         if (recorder() is not { } r || !r.Output.AnyDue(now)) return;
-        await store.CheckOwnershipAsync(e => logger.LogDebug(e, "Sweep {Sweep}: could not read its state back before sealing", sweepId));
+        if (!await store.CheckOwnershipAsync(e => logger.LogDebug(e, "Sweep {Sweep}: could not read its state back before sealing; sealing later", sweepId))) return;
         if (driving()) await WritingAsync(() => r.Output.SealDueAsync(now));
     }
 

@@ -110,15 +110,17 @@ public sealed class SweepCoordinatorGrain(
 
     public async IAsyncEnumerable<SweepStatus> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        // Each pass yields the newest status, then waits for a change and for the coalescing interval: a watcher sees at
-        // most one status per interval, and nothing at all while nothing changes.
+        // Each pass yields the newest status, then waits for a change (or the keep-alive) and for the coalescing interval:
+        // a watcher sees at most one status per interval, and one per keep-alive while nothing changes.
         while (true)
         {
             long seen = _feed.Version;
             var status = Status();
             yield return status;
             if (status.State is not SweepState.Running) yield break;
-            await _feed.WaitPastAsync(seen, cancellationToken);
+            var changed = _feed.WaitPastAsync(seen, cancellationToken);
+            await Task.WhenAny(changed, Task.Delay(scheduling.Value.WatchKeepAlive, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(scheduling.Value.WatchInterval, cancellationToken);
         }
     }

@@ -41,8 +41,9 @@ internal sealed class SweepStateStore(string sweepId, IPersistentState<SweepCoor
     /// <summary>
     /// Reads the stored state back: a higher generation there means another activation claimed the sweep (Orleans can run
     /// two for a while after a silo dies). Storage that does not answer tells nothing; the caller asks again later.
+    /// True only when the read answered and this activation still owns the sweep.
     /// </summary>
-    public async Task CheckOwnershipAsync(Action<Exception> unreadable)
+    public async Task<bool> CheckOwnershipAsync(Action<Exception> unreadable)
     {
         int mine = State.Generation;
         var kept = State;
@@ -54,9 +55,11 @@ internal sealed class SweepStateStore(string sweepId, IPersistentState<SweepCoor
         {
             unreadable(e);
             stored.State = kept;
-            return;
+            return false;
         }
-        if (State.Generation != mine) Fence($"generation {State.Generation} took the sweep over from this activation's {mine}");
+        if (State.Generation == mine) return FencedBy is null;
+        Fence($"generation {State.Generation} took the sweep over from this activation's {mine}");
+        return false;
     }
 
     public void ThrowIfFenced()
@@ -64,6 +67,9 @@ internal sealed class SweepStateStore(string sweepId, IPersistentState<SweepCoor
         if (FencedBy is not null)
             throw new InvalidOperationException($"this activation of sweep '{sweepId}' was superseded ({FencedBy}); retry to reach the current one");
     }
+
+    /// <summary>Fences this activation for a reason found outside the storage (a later generation in the output folder).</summary>
+    public void Supersede(string why, Exception e) => Fence(why, e);
 
     void Fence(string why, Exception? e = null)
     {

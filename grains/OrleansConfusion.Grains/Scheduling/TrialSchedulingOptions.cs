@@ -32,9 +32,16 @@ public sealed class TrialSchedulingOptions
 
     /// <summary>
     /// The least time between two statuses a coordinator pushes to one watcher (`confusion watch` and `run`): changes
-    /// in between are coalesced into the next, and nothing is sent while nothing changes.
+    /// in between are coalesced into the next.
     /// </summary>
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// The longest a watcher goes without a status while nothing changes: the newest is sent again after this, so a watcher
+    /// whose wake-up was lost catches up within it, and a client that hears nothing for several of these knows its stream
+    /// is gone and subscribes again (StatusStream). One small message per watcher per interval.
+    /// </summary>
+    public TimeSpan WatchKeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How often a coordinator dispatches queued trials and checks running ones.</summary>
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);

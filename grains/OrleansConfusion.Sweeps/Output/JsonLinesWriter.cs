@@ -36,14 +36,36 @@ internal sealed class JsonLinesWriter<T>(string path, JsonTypeInfo<T> json) : IA
         try
         {
             var stream = await OpenAsync(cancellationToken);
-            await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
-            await stream.FlushAsync(cancellationToken);
+            long committed = stream.Position;
+            try
+            {
+                await stream.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+            }
+            catch
+            {
+                // A write the disk refused part-way (ENOSPC) may have left a torn line. Were the next append to follow it,
+                // its first line, acknowledged, would be glued to the torn one and skipped on reading: lost. So the file
+                // is cut back to its last whole line (truncating needs no space), and should even that fail, the stream
+                // is dropped, and reopening ends the torn line first (see OpenAsync).
+                await DropAsync(stream, committed);
+                throw;
+            }
             BytesWritten += buffer.WrittenCount;
         }
         finally
         {
             _appending.Release();
         }
+    }
+
+    async Task DropAsync(FileStream stream, long committed)
+    {
+        _stream = null;
+        try { stream.SetLength(committed); }
+        catch (Exception) { /* the reopen ends the torn line */ }
+        try { await stream.DisposeAsync(); }
+        catch (Exception) { /* disposing flushes nothing: the stream is unbuffered */ }
     }
 
     async Task<FileStream> OpenAsync(CancellationToken cancellationToken)

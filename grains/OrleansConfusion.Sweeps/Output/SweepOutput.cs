@@ -13,8 +13,9 @@ namespace OrleansConfusion.Sweeps;
 /// goes, so the record stays bounded too. Each activation writes files of its own generation, one above any on disk,
 /// and adopts what an older one left: its parts as they are, its unsealed segments sealed under their own names. A part
 /// of an older generation that appears later (an activation cut off by a failover, sealing before it learnt it was
-/// replaced) is removed at the next seal: its rows were never acknowledged to this activation, so their trials send them
-/// again. A row is therefore in exactly one part.
+/// replaced) is removed at the next seal, and so is a record segment it wrote then: this activation drives every trial
+/// to its end by its own ledger, re-driving any whose rows it lacks. A segment such a coordinator leaves after the sweep's
+/// end is adopted by the next load without the rows the parts hold already. A row is therefore in exactly one part.
 /// </summary>
 public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDisposable
 {
@@ -88,10 +89,10 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
                 if (ledger.TryIndex(trialId, out int index)) ledger.RestoreDelivered(index, row);
             }, cancellationToken);
         }
-        rows += await AdoptSegmentsAsync(DatasetLayout.Metrics, RecordJson.Default.MeasurementRow, MetricsOrder, CompleteMeasurement, row =>
-        {
-            if (ledger.TryIndex(row.TrialId, out int index)) ledger.RestoreDelivered(index, row);
-        }, cancellationToken);
+        // A segment's rows after every part's: one the ledger holds already is a duplicate (written by a coordinator cut off
+        // after its successor loaded; the trial sent it to the successor too) and is left out of the adopted part.
+        rows += await AdoptSegmentsAsync(DatasetLayout.Metrics, RecordJson.Default.MeasurementRow, MetricsOrder, CompleteMeasurement,
+            row => !ledger.TryIndex(row.TrialId, out int index) || ledger.RestoreDelivered(index, row), cancellationToken);
 
         // Outcomes after every row is known: a finished trial stays finished only if its rows are held.
         long lines = 0;
@@ -105,7 +106,7 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
             _adopted[DatasetLayout.Trials].Add(part.Path);
             foreach (var o in await PartFile.ReadAsync<TrialOutcome>(part.Path, cancellationToken)) Outcome(o);
         }
-        lines += await AdoptSegmentsAsync(DatasetLayout.Trials, RecordJson.Default.TrialOutcome, TrialsOrder, CompleteOutcome, Outcome, cancellationToken);
+        lines += await AdoptSegmentsAsync(DatasetLayout.Trials, RecordJson.Default.TrialOutcome, TrialsOrder, CompleteOutcome, o => { Outcome(o); return true; }, cancellationToken);
         var startFiles = DatasetLayout.StartFiles(Directory);
         long starts = 0;
         foreach (var file in startFiles)
@@ -116,7 +117,7 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
                 if (ledger.TryIndex(start.TrialId, out int index)) ledger.RestoreAttempts(index, start.Attempt, start.TrainingStartedAt);
             }
         }
-        await AdoptSegmentsAsync(DatasetLayout.Logs, RecordJson.Default.TrialLogRow, LogsOrder, l => l, _ => { }, cancellationToken);
+        await AdoptSegmentsAsync(DatasetLayout.Logs, RecordJson.Default.TrialLogRow, LogsOrder, l => l, _ => true, cancellationToken);
         foreach (var part in DatasetLayout.Parts(Directory, DatasetLayout.Logs)) _adopted[DatasetLayout.Logs].Add(part.Path);
 
         bool compacted = false;
@@ -157,9 +158,12 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
         Loaded(_metrics).AppendAsync(rows, DateTime.UtcNow, cancellationToken);
 
     /// <summary>Records a real start of training, so attempt numbers never repeat across coordinator activations.</summary>
-    public Task AppendStartAsync(string trialId, int attempt, DateTimeOffset? startedAt, CancellationToken cancellationToken = default) =>
-        (_starts ??= new(Path.Combine(RecordDirectory, DatasetLayout.StartsName(Generation)), RecordJson.Default.TrialOutcome)).AppendAsync(
+    public Task AppendStartAsync(string trialId, int attempt, DateTimeOffset? startedAt, CancellationToken cancellationToken = default)
+    {
+        Loaded(_trials);
+        return (_starts ??= new(Path.Combine(RecordDirectory, DatasetLayout.StartsName(Generation)), RecordJson.Default.TrialOutcome)).AppendAsync(
             [new TrialOutcome { TrialId = trialId, Status = "running", Attempt = attempt, TrainingStartedAt = startedAt?.UtcDateTime }], cancellationToken);
+    }
 
     public Task AppendOutcomeAsync(TrialOutcome outcome, CancellationToken cancellationToken = default) => AppendOutcomesAsync([outcome], cancellationToken);
 
@@ -175,6 +179,7 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
     /// <summary>Seals every kind whose buffer is due (<see cref="SealRows"/> rows, or <see cref="SealInterval"/> old); returns how many.</summary>
     public async Task<int> SealDueAsync(DateTime now, CancellationToken cancellationToken = default)
     {
+        Loaded(_metrics);
         int sealedNow = 0;
         foreach (var stream in Streams())
             if (stream.Due(now, SealRows, SealInterval)) sealedNow += await SealAsync(stream, cancellationToken) ? 1 : 0;
@@ -187,6 +192,7 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
     /// </summary>
     public async Task FinishAsync(CancellationToken cancellationToken = default)
     {
+        Loaded(_metrics);
         foreach (var stream in Streams()) await SealAsync(stream, cancellationToken);
         var compaction = new DatasetCompaction(Directory, Generation, SealRows, (kind, ct) => Streams().First(s => s.Kind == kind).TakeSequenceAsync(ct), logger);
         await compaction.TrialsAsync(cancellationToken);
@@ -240,15 +246,23 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
                 late.Path, Generation);
             File.Delete(late.Path);
         }
+        // Every older segment on disk at load was adopted and deleted then: one here now is a cut-off coordinator's, whose
+        // trials this generation drives to their end itself (a trial it lacks rows of is re-driven), so it goes too.
+        foreach (var late in DatasetLayout.Segments(Directory, stream.Kind).Where(s => s.Generation < Generation))
+        {
+            logger.LogWarning("Removing {Segment}: an older coordinator generation wrote it after generation {Generation} took the sweep over", late.Path, Generation);
+            File.Delete(late.Path);
+        }
         return await stream.SealAsync(cancellationToken) is not null;
     }
 
     /// <summary>
-    /// Reads the record segments of <paramref name="kind"/> that no part covers (each row to <paramref name="restore"/>) and
-    /// seals each as the part of its own name. A segment whose part exists (a crash between sealing and deleting it) only goes.
+    /// Reads the record segments of <paramref name="kind"/> that no part covers (each row to <paramref name="restore"/>,
+    /// which says whether to keep it) and seals the kept rows of each as the part of its own name. A segment whose part
+    /// exists (a crash between sealing and deleting it) only goes. Returns the rows kept.
     /// </summary>
     async Task<long> AdoptSegmentsAsync<T>(string kind, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> json, IComparer<T> order, Func<T, T> complete,
-        Action<T> restore, CancellationToken cancellationToken) where T : class
+        Func<T, bool> restore, CancellationToken cancellationToken) where T : class
     {
         long count = 0;
         foreach (var segment in DatasetLayout.Segments(Directory, kind))
@@ -262,7 +276,7 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
             var rows = new List<T>();
             await foreach (var row in JsonLinesJournal.ReadAsync(segment.Path, json, logger, ReadBufferSize, cancellationToken))
             {
-                restore(row);
+                if (!restore(row)) continue;
                 rows.Add(complete(row));
                 count++;
             }
@@ -305,8 +319,35 @@ public sealed class SweepOutput(string directory, ILogger logger) : IAsyncDispos
     T Complete<T>(T row) where T : TrialColumns =>
         _ledger is { } ledger && ledger.TryIndex(row.TrialId, out int index) ? (T)row.WithConfiguration(ledger.Spec(index)) : row;
 
-    static PartStream<T> Loaded<T>(PartStream<T>? stream) where T : class =>
-        stream ?? throw new InvalidOperationException("the output is not loaded yet (LoadAsync)");
+    PartStream<T> Loaded<T>(PartStream<T>? stream) where T : class
+    {
+        if (stream is null) throw new InvalidOperationException("the output is not loaded yet (LoadAsync)");
+        ThrowIfSuperseded();
+        return stream;
+    }
+
+    /// <summary>
+    /// Throws <see cref="OutputSupersededException"/> once a later generation has reserved this folder (its starts file
+    /// exists): an activation the cluster replaced while it was cut off from the state storage learns it here, from the
+    /// disk it writes to, before it writes anything more that its successor would have to remove. The folder is listed at
+    /// most every <see cref="SupersededCheckInterval"/>, so a sweep's appends do not each pay a directory listing; a write
+    /// in that window is one the successor's seal removes (see the class summary), and its trials send their rows again.
+    /// </summary>
+    void ThrowIfSuperseded()
+    {
+        if (_supersededBy == 0 && System.Diagnostics.Stopwatch.GetElapsedTime(_supersededCheckedAt) >= SupersededCheckInterval)
+        {
+            _supersededCheckedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            _supersededBy = DatasetLayout.StartFiles(Directory).Select(f => f.Generation).Where(g => g > Generation).DefaultIfEmpty(0).Max();
+        }
+        if (_supersededBy > 0)
+            throw new OutputSupersededException($"coordinator generation {_supersededBy} took over the output in {Directory} from generation {Generation}; this one writes nothing more");
+    }
+
+    /// <summary>How often appends list the folder for a later generation (tests: MaxValue, never after loading; Zero, every append).</summary>
+    internal TimeSpan SupersededCheckInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+    int _supersededBy;
+    long _supersededCheckedAt;
 
     static readonly IComparer<MeasurementRow> MetricsOrder = Comparer<MeasurementRow>.Create((a, b) =>
         string.CompareOrdinal(a.TrialId, b.TrialId) is var c and not 0 ? c : a.Step.CompareTo(b.Step));

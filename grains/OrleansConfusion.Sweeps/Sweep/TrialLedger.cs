@@ -86,12 +86,17 @@ public sealed class TrialLedger
     // ---- restoring from the output's record (before the first dispatch) ----
 
     /// <summary>A row already held (from the record): only the highest step per trial matters.</summary>
-    public void RestoreDelivered(int index, MeasurementRow row)
+    /// <summary>
+    /// A row read back from the output, in the order it was written; false when the ledger holds its step already (a row a
+    /// cut-off coordinator took after its successor had loaded: the trial sent it to the successor too).
+    /// </summary>
+    public bool RestoreDelivered(int index, MeasurementRow row)
     {
+        if (row.Step <= _delivered[index]) return false;
         MeasurementRows++;
-        if (row.Step <= _delivered[index]) return;
         _delivered[index] = row.Step;
         _last[index] = LastMeasurement.From(row);
+        return true;
     }
 
     public void RestoreAttempts(int index, int attempts, DateTimeOffset? startedAt)
@@ -108,6 +113,8 @@ public sealed class TrialLedger
     public void RestoreOutcome(int index, TrialOutcome outcome, bool rerunUnfinished)
     {
         RestoreAttempts(index, outcome.Attempt, outcome.TrainingStartedAt);
+        // An outcome older than the one held (a cut-off coordinator's, read after its successor's) changes nothing.
+        if (_outcomes[index] is { } held && held.FinishedAt > outcome.FinishedAt) return;
         // A newer outcome replaces an older one, whatever becomes of it.
         Reopen(index);
         bool finished = outcome.State is TrialState.Completed or TrialState.Diverged;

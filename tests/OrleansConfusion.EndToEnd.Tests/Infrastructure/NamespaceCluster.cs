@@ -53,6 +53,9 @@ public sealed class NamespaceCluster : IAsyncDisposable
             ["OrleansConfusion__Scheduling__CpuSlots"] = "1",
             ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
             ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.250",
+            // Parts sealed every second or 16 rows: a partition lands among seals, open segments and adoptions.
+            ["OrleansConfusion__Output__PartRows"] = "16",
+            ["OrleansConfusion__Output__PartInterval"] = "00:00:01",
             ["DOTNET_gcServer"] = "0",
         };
         foreach (var (k, v) in Membership) _siloEnv[k] = v;
@@ -170,7 +173,14 @@ public sealed class NamespaceCluster : IAsyncDisposable
         var (exitCode, output) = (0, "");
         while (clock.Elapsed < timeout)
         {
-            (exitCode, output) = await CliRunner.RunAsync(timeout - clock.Elapsed, ["watch", sweep, "--cluster", ClusterOption, .. extra]);
+            try
+            {
+                (exitCode, output) = await CliRunner.RunAsync(timeout - clock.Elapsed, ["watch", sweep, "--cluster", ClusterOption, .. extra]);
+            }
+            catch (Xunit.Sdk.FailException e)
+            {
+                Assert.Fail($"{e.Message}\n{Story()}"); // a watch that never ends: what the silos said is the evidence
+            }
             if (exitCode != 3) break;
             await Task.Delay(1000);
         }

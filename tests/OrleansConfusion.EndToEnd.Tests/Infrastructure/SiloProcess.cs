@@ -52,10 +52,13 @@ public sealed class SiloProcess : IDisposable
     /// Settings for failover tests: a shared checkpoint folder under <paramref name="root"/>; a dead silo declared dead
     /// after a few short probes and a trial stale after 10 s without progress, so re-drives come quickly; frequent
     /// reports (a victim is picked from the step counter, which moves at each report); plaintext, chosen explicitly,
-    /// since a clustered silo must choose its transport and these tests are about failover, not TLS (see Security/).
+    /// since a clustered silo must choose its transport and these tests are about failover, not TLS (see Security/);
+    /// parts of the dataset sealed every second or 16 rows, so a fault lands among seals, open segments and adoptions.
     /// </summary>
     public static Dictionary<string, string> FailoverSettings(string root) => new()
     {
+        ["OrleansConfusion__Output__PartRows"] = "16",
+        ["OrleansConfusion__Output__PartInterval"] = "00:00:01",
         ["OrleansConfusion__Scheduling__CheckpointDirectory"] = Path.Combine(root, "checkpoints"),
         ["OrleansConfusion__Scheduling__StaleAfter"] = "00:00:10",
         ["OrleansConfusion__Scheduling__ReportInterval"] = "00:00:00.100",

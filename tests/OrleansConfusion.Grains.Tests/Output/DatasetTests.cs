@@ -173,7 +173,7 @@ public sealed class DatasetTests
     {
         using var dir = new TempDirectory("oc-dataset-late");
         var plan = OutputWarmup.SamplePlan(trials: 2);
-        var old = await OpenAsync(plan, dir.Path);
+        var old = await OpenUnawareAsync(plan, dir.Path);
         await old.DeliverAsync(0, Rows(plan[0].TrialId, 0, 2));
         await old.Output.SealDueAsync(DateTime.UtcNow + TimeSpan.FromHours(1)); // g1 part 1: adopted below
 
@@ -193,6 +193,73 @@ public sealed class DatasetTests
             DatasetLayout.Parts(dir.Path, DatasetLayout.Metrics).Select(p => Path.GetFileName(p.Path)));
         Assert.Equal(5L, DuckDb.Scalar<long>($"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{DatasetFiles.Glob(dir.Path, DatasetLayout.Metrics)}')"));
         Assert.Equal(5L, DuckDb.Scalar<long>($"SELECT count(*) FROM read_parquet('{DatasetFiles.Glob(dir.Path, DatasetLayout.Metrics)}')"));
+    }
+
+    [Fact]
+    public async Task An_older_generation_learns_from_the_folder_that_it_was_replaced_and_writes_nothing_more()
+    {
+        using var dir = new TempDirectory("oc-dataset-superseded");
+        var plan = OutputWarmup.SamplePlan(trials: 2);
+        await using var old = (await SweepRecorder.OpenAsync(new Sweep(plan), new SweepOutput(dir.Path, NullLogger.Instance) { SupersededCheckInterval = TimeSpan.Zero },
+            rerunUnfinished: false)).Recorder;
+        await old.DeliverAsync(0, Rows(plan[0].TrialId, 0, 2));
+        await using var current = await OpenAsync(plan, dir.Path);
+
+        var refused = await Assert.ThrowsAsync<OutputSupersededException>(() => old.DeliverAsync(0, Rows(plan[0].TrialId, 2, 2)));
+        Assert.Contains("generation 2 took over", refused.Message);
+        await Assert.ThrowsAsync<OutputSupersededException>(() => old.Output.AppendLogsAsync([new TrialLogRow { TrialId = plan[0].TrialId, Message = "late" }]));
+        await Assert.ThrowsAsync<OutputSupersededException>(() => old.Output.SealDueAsync(DateTime.UtcNow + TimeSpan.FromHours(1)));
+        Assert.Equal(2, old.Sweep.Ledger.MeasurementRows); // the refused rows were not taken: the trial sends them to the successor
+
+        Assert.Empty(DatasetLayout.Segments(dir.Path, DatasetLayout.Metrics)); // the successor adopted generation 1's segment at load
+        Assert.Empty(DatasetLayout.Segments(dir.Path, DatasetLayout.Logs));
+        Assert.Equal((2L, 2L), Counts(dir.Path));
+    }
+
+    [Fact]
+    public async Task A_segment_an_older_generation_appends_after_the_new_one_loaded_is_removed_at_the_next_seal()
+    {
+        using var dir = new TempDirectory("oc-dataset-zombie");
+        var plan = OutputWarmup.SamplePlan(trials: 2);
+        await using var old = await OpenUnawareAsync(plan, dir.Path);
+        await using var current = await OpenAsync(plan, dir.Path);
+        // Cut off, the old coordinator takes rows into a segment of its own; its successor gets them from the trial too.
+        await old.DeliverAsync(0, Rows(plan[0].TrialId, 0, 3));
+        Assert.Equal(3, await current.DeliverAsync(0, Rows(plan[0].TrialId, 0, 3)));
+        Assert.Equal(2, DatasetLayout.Segments(dir.Path, DatasetLayout.Metrics).Count);
+
+        await current.Output.SealDueAsync(DateTime.UtcNow + TimeSpan.FromHours(1));
+
+        Assert.Empty(DatasetLayout.Segments(dir.Path, DatasetLayout.Metrics));
+        Assert.Equal((3L, 3L), Counts(dir.Path));
+    }
+
+    [Fact]
+    public async Task A_segment_an_older_generation_leaves_after_the_sweeps_end_is_adopted_without_the_rows_the_parts_hold()
+    {
+        using var dir = new TempDirectory("oc-dataset-zombie-after");
+        var plan = OutputWarmup.SamplePlan(trials: 2);
+        var old = await OpenUnawareAsync(plan, dir.Path);
+        await old.DeliverAsync(0, Rows(plan[0].TrialId, 0, 3));
+        await old.Output.SealDueAsync(DateTime.UtcNow + TimeSpan.FromHours(1)); // sealed while it still owned the sweep
+        await using (var current = await OpenAsync(plan, dir.Path))
+        {
+            await current.DeliverAsync(1, Rows(plan[1].TrialId, 0, 2));
+            await current.FinishOutputAsync();
+        }
+        // After its successor's end the old coordinator takes trial 1's rows too: a segment of duplicates, left behind.
+        Assert.Equal(2, await old.DeliverAsync(1, Rows(plan[1].TrialId, 0, 2)));
+        await old.DisposeAsync();
+        Assert.Single(DatasetLayout.Segments(dir.Path, DatasetLayout.Metrics));
+        Assert.Equal((5L, 5L), Counts(dir.Path));
+
+        await using (var next = await OpenAsync(plan, dir.Path))
+        {
+            Assert.Equal(16, next.Sweep.Ledger.DeliveredThrough(1));
+            Assert.Equal(5, next.Sweep.Ledger.MeasurementRows);
+        }
+        Assert.Empty(DatasetLayout.Segments(dir.Path, DatasetLayout.Metrics));
+        Assert.Equal((5L, 5L), Counts(dir.Path));
     }
 
     [Fact]
@@ -298,6 +365,14 @@ public sealed class DatasetTests
 
     static async Task<SweepRecorder> OpenAsync(List<TrialSpec> plan, string dir) =>
         (await SweepRecorder.OpenAsync(plan, dir, rerunUnfinished: false, NullLogger.Instance)).Recorder;
+
+    /// <summary>
+    /// An activation whose writes all fall in the window before it would list the folder again and see its successor
+    /// (<see cref="SweepOutput.SupersededCheckInterval"/>): what the dataset must survive from a coordinator cut off by a failover.
+    /// </summary>
+    static async Task<SweepRecorder> OpenUnawareAsync(List<TrialSpec> plan, string dir) =>
+        (await SweepRecorder.OpenAsync(new Sweep(plan), new SweepOutput(dir, NullLogger.Instance) { SupersededCheckInterval = TimeSpan.MaxValue },
+            rerunUnfinished: false)).Recorder;
 
     static MeasurementRow[] Rows(string trialId, int from, int count) =>
         Enumerable.Range(from, count).Select(i => new MeasurementRow { TrialId = trialId, Step = i * 16, TrainLoss = 1 }).ToArray();
