@@ -53,6 +53,29 @@ internal sealed class CoordinatorOutput(string sweepId, Func<SweepRecorder?> rec
         await WritingAsync(() => r.Output.AppendLogsAsync(rows));
     }
 
+    /// <summary>
+    /// A trial's reported outcome, judged and (when taken) recorded, counted and logged; a finished trial's silo frees a
+    /// slot for the trial waiting there. One whose rows the coordinator lacks is logged as re-driven.
+    /// </summary>
+    public async Task OutcomeAsync(TrialOutcome outcome, bool cancelRequested, Func<string?, int> slotsOf)
+    {
+        var r = recorder()!;
+        var (verdict, numbered) = await WritingAsync(() => r.FinishAsync(outcome, cancelRequested));
+        if (verdict == OutcomeVerdict.Taken)
+        {
+            metrics.TrialFinished(sweepId, numbered.State);
+            if (numbered.Silo is { } silo) r.Sweep.PromoteWaiting(silo, slotsOf(silo));
+            await LogAsync(TrialLogs.ForOutcome(numbered, DateTime.UtcNow));
+        }
+        else if (verdict == OutcomeVerdict.RowsMissing && r.Sweep.Ledger.TryIndex(outcome.TrialId, out int index))
+        {
+            long held = r.Sweep.Ledger.DeliveredThrough(index);
+            logger.LogWarning("Sweep {Sweep}: trial {Trial} reported {State} with a measurement at step {Step}, but the coordinator holds its rows only through step {Held}; re-driving it from its newest checkpoint whose rows are held",
+                sweepId, outcome.TrialId, outcome.State, outcome.LastMeasuredStep, held);
+            await LogAsync([TrialLogs.RowsMissing(outcome, held, DateTime.UtcNow)]);
+        }
+    }
+
     /// <summary>The trials the watchdog took back, each logged (the silo's log and the sweep's logs/) as re-driven.</summary>
     public async Task LostAsync(IEnumerable<LostTrial> lost, DateTime now)
     {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansConfusion.Grains.Abstractions;
@@ -108,22 +107,8 @@ public sealed class SweepCoordinatorGrain(
 
     public Task<SweepStatus> GetStatusAsync() => Task.FromResult(Status());
 
-    public async IAsyncEnumerable<SweepStatus> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        // Each pass yields the newest status, then waits for a change (or the keep-alive) and for the coalescing interval:
-        // a watcher sees at most one status per interval, and one per keep-alive while nothing changes.
-        while (true)
-        {
-            long seen = _feed.Version;
-            var status = Status();
-            yield return status;
-            if (status.State is not SweepState.Running) yield break;
-            var changed = _feed.WaitPastAsync(seen, cancellationToken);
-            await Task.WhenAny(changed, Task.Delay(scheduling.Value.WatchKeepAlive, cancellationToken));
-            cancellationToken.ThrowIfCancellationRequested();
-            await Task.Delay(scheduling.Value.WatchInterval, cancellationToken);
-        }
-    }
+    public IAsyncEnumerable<SweepStatus> WatchAsync(CancellationToken cancellationToken = default) =>
+        _feed.FollowAsync(Status, scheduling.Value.WatchInterval, scheduling.Value.WatchKeepAlive, cancellationToken);
 
     public Task<SweepResultsPage> GetResultsAsync(int offset, int count) => Task.FromResult(_recorder?.ResultsPage(SweepId, State.Header(SweepId).State, offset, count)
         ?? new SweepResultsPage { SweepId = SweepId, State = State.Header(SweepId).State, Offset = offset });
@@ -167,21 +152,9 @@ public sealed class SweepCoordinatorGrain(
 
     public async Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows)
     {
-        var sweep = ThrowIfUnknown();
+        ThrowIfUnknown();
         if (lastRows.Length > 0) await ReportMeasurementsAsync(outcome.TrialId, outcome.Attempt, lastRows);
-        var (verdict, numbered) = await Output.WritingAsync(() => _recorder!.FinishAsync(outcome, State.CancelRequested));
-        if (verdict == OutcomeVerdict.Taken)
-        {
-            metrics.TrialFinished(SweepId, numbered.State);
-            if (numbered.Silo is { } silo) sweep.PromoteWaiting(silo, SlotsOf(silo));
-            await Output.LogAsync(TrialLogs.ForOutcome(numbered, DateTime.UtcNow));
-        }
-        else if (verdict == OutcomeVerdict.RowsMissing && sweep.Ledger.TryIndex(outcome.TrialId, out int index))
-        {
-            logger.LogWarning("Sweep {Sweep}: trial {Trial} reported {State} with a measurement at step {Step}, but the coordinator holds its rows only through step {Held}; re-driving it from its newest checkpoint whose rows are held",
-                SweepId, outcome.TrialId, outcome.State, outcome.LastMeasuredStep, sweep.Ledger.DeliveredThrough(index));
-            await Output.LogAsync([TrialLogs.RowsMissing(outcome, sweep.Ledger.DeliveredThrough(index), DateTime.UtcNow)]);
-        }
+        await Output.OutcomeAsync(outcome, State.CancelRequested, SlotsOf);
         Drive();
     }
 

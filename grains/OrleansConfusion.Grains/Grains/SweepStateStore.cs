@@ -41,24 +41,32 @@ internal sealed class SweepStateStore(string sweepId, IPersistentState<SweepCoor
     /// <summary>
     /// Reads the stored state back: a higher generation there means another activation claimed the sweep (Orleans can run
     /// two for a while after a silo dies). Storage that does not answer tells nothing; the caller asks again later.
-    /// True only when the read answered and this activation still owns the sweep.
+    /// True only when the read answered and this activation still owns the sweep. The activation's own state object stays
+    /// in place whatever the read brings: a read that replaced it would drop what an interleaved turn changed and had not
+    /// stored yet (the sweep's end, set while its final files were written, was lost that way and the sweep stayed Running).
     /// </summary>
     public async Task<bool> CheckOwnershipAsync(Action<Exception> unreadable)
     {
-        int mine = State.Generation;
+        await _saveLock.WaitAsync();
         var kept = State;
+        int mine = kept.Generation, theirs;
         try
         {
             await stored.ReadStateAsync();
+            theirs = stored.State.Generation;
         }
         catch (Exception e)
         {
             unreadable(e);
-            stored.State = kept;
             return false;
         }
-        if (State.Generation == mine) return FencedBy is null;
-        Fence($"generation {State.Generation} took the sweep over from this activation's {mine}");
+        finally
+        {
+            stored.State = kept;
+            _saveLock.Release();
+        }
+        if (theirs == mine) return FencedBy is null;
+        Fence($"generation {theirs} took the sweep over from this activation's {mine}");
         return false;
     }
 

@@ -63,10 +63,17 @@ public sealed class PartStream<T>(string sweepDirectory, string kind, int genera
         try
         {
             if (_buffer.Count == 0) return null;
-            var rows = _buffer.Select(complete).ToList();
-            rows.Sort(order);
             string name = DatasetLayout.PartName(generation, _current);
-            await PartFile.WriteAsync(Path.Combine(sweepDirectory, kind), name, rows, cancellationToken);
+            // Sorting and encoding a part of 50,000 rows is CPU work of a good fraction of a second: on the thread pool,
+            // not the caller's (the coordinator grain's) scheduler, so status calls interleave meanwhile. The buffer is
+            // safe to read there: every append waits for this turn.
+            var buffer = _buffer;
+            await Task.Run(async () =>
+            {
+                var rows = buffer.Select(complete).ToList();
+                rows.Sort(order);
+                await PartFile.WriteAsync(Path.Combine(sweepDirectory, kind), name, rows, cancellationToken);
+            }, cancellationToken);
             _buffer.Clear();
             if (_segment is not null)
             {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using OrleansConfusion.Grains.Abstractions;
+
 namespace OrleansConfusion.Sweeps;
 
 /// <summary>
@@ -18,6 +21,27 @@ public sealed class StatusFeed
         var reached = _next;
         _next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         reached.TrySetResult();
+    }
+
+    /// <summary>
+    /// One watcher's statuses: the newest at once, then after each change (or <paramref name="keepAlive"/> without one)
+    /// and at least <paramref name="interval"/> apart, so changes in between are coalesced; ends after the first status of
+    /// a sweep that no longer runs. The keep-alive bounds what a lost wake-up or a broken transport can hide from a
+    /// watcher, and lets a client tell a silent stream from a quiet sweep.
+    /// </summary>
+    public async IAsyncEnumerable<SweepStatus> FollowAsync(Func<SweepStatus> status, TimeSpan interval, TimeSpan keepAlive,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            long seen = Version;
+            var current = status();
+            yield return current;
+            if (current.State is not SweepState.Running) yield break;
+            await Task.WhenAny(WaitPastAsync(seen, cancellationToken), Task.Delay(keepAlive, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+            await Task.Delay(interval, cancellationToken);
+        }
     }
 
     /// <summary>Completes once the version is past <paramref name="seen"/> (at once if it already is).</summary>

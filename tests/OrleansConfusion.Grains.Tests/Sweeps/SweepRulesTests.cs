@@ -156,6 +156,31 @@ public sealed class SweepRulesTests
     }
 
     [Fact]
+    public async Task A_watcher_gets_the_newest_status_again_after_the_keep_alive_and_the_end_once()
+    {
+        var feed = new StatusFeed();
+        var state = SweepState.Running;
+        int finished = 0;
+        SweepStatus Status() => new() { SweepId = "s", State = state, Total = 2, Completed = finished };
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var statuses = feed.FollowAsync(Status, TimeSpan.Zero, TimeSpan.FromMilliseconds(200), limit.Token).GetAsyncEnumerator(limit.Token);
+
+        Assert.True(await statuses.MoveNextAsync());
+        // Nothing changes, and the watcher still hears from the sweep: the same status, after the keep-alive.
+        var quiet = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(await statuses.MoveNextAsync());
+        Assert.True(quiet.Elapsed >= TimeSpan.FromMilliseconds(150), $"resent after {quiet.Elapsed}, before the keep-alive");
+        Assert.Equal((SweepState.Running, 0), (statuses.Current.State, statuses.Current.Completed));
+
+        finished = 2;
+        state = SweepState.Completed;
+        feed.Changed();
+        Assert.True(await statuses.MoveNextAsync());
+        Assert.Equal((SweepState.Completed, 2), (statuses.Current.State, statuses.Current.Completed));
+        Assert.False(await statuses.MoveNextAsync());
+    }
+
+    [Fact]
     public void A_trial_whose_start_keeps_failing_ends_failed_after_MaxStartFailures_in_a_row()
     {
         var sweep = new Sweep(Plan(1));
