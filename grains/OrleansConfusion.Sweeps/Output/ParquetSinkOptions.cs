@@ -19,9 +19,11 @@ public sealed class ParquetSinkOptions
     public bool ConfineToBase { get; set; } = true;
 
     /// <summary>
-    /// Rows after which a part of the dataset is sealed (made visible). 50,000 rows of metrics make a part of about
-    /// 5 MB in five row groups of 10,000, and take about a second to write (measured in bench --only scale); far more
-    /// would delay visibility on a fast sweep, far fewer would fill the folder with small files.
+    /// Rows after which a part of the dataset is sealed (made visible). A real sweep's measurement rows take about 195
+    /// bytes each in Parquet (examples/paper-depth-early: 550 rows in 107 KB), so 50,000 make a part of about 10 MB in
+    /// five row groups of 10,000; bench --only scale seals 1.6 M rows in 32 such parts while the sweep runs and a reader
+    /// sees each row within 4 s (p99). Far more would delay visibility on a fast sweep, far fewer fill the folder with
+    /// small files.
     /// </summary>
     public int PartRows { get; set; } = 50_000;
 
