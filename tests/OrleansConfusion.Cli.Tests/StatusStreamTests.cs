@@ -7,12 +7,27 @@ namespace OrleansConfusion.Cli.Tests;
 /// <summary>`watch` and `run` follow pushed statuses, and subscribe again when a coordinator failover breaks the stream.</summary>
 public sealed class StatusStreamTests
 {
+    /// <summary>A coordinator that only streams statuses: anything else a follower called would be a bug (polling, above all).</summary>
+    abstract class WatchOnlyCoordinator : ISweepCoordinatorGrain
+    {
+        public abstract IAsyncEnumerable<SweepStatus> WatchAsync(CancellationToken cancellationToken = default);
+        public Task<SweepSubmission> SubmitAsync(SweepSpec spec) => throw new NotSupportedException();
+        public Task<SweepStatus> GetStatusAsync() => throw new NotSupportedException("watch must not poll");
+        public Task<SweepResultsPage> GetResultsAsync(int offset, int count) => throw new NotSupportedException();
+        public Task CancelAsync() => throw new NotSupportedException();
+        public Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows) => throw new NotSupportedException();
+        public Task ReportProgressAsync(TrialStatus status) => throw new NotSupportedException();
+        public Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows) => throw new NotSupportedException();
+        public Task ReportLogsAsync(TrialLogRow[] logs) => throw new NotSupportedException();
+        public Task<TrialLogRow[]> GetLogsAsync(string? trialId, int count) => throw new NotSupportedException();
+    }
+
     /// <summary>A coordinator whose first stream breaks the way a dying silo breaks it, and whose second runs to the end.</summary>
-    sealed class FailingOverCoordinator : ISweepCoordinatorGrain
+    sealed class FailingOverCoordinator : WatchOnlyCoordinator
     {
         public int Subscriptions { get; private set; }
 
-        public async IAsyncEnumerable<SweepStatus> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public override async IAsyncEnumerable<SweepStatus> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             await Task.Yield();
             if (++Subscriptions == 1)
@@ -28,23 +43,14 @@ public sealed class StatusStreamTests
 
         static SweepStatus Status(SweepState state, int completed) => new() { SweepId = "s", State = state, Total = 4, Completed = completed };
 
-        public Task<SweepSubmission> SubmitAsync(SweepSpec spec) => throw new NotSupportedException();
-        public Task<SweepStatus> GetStatusAsync() => throw new NotSupportedException("watch must not poll");
-        public Task<SweepResultsPage> GetResultsAsync(int offset, int count) => throw new NotSupportedException();
-        public Task CancelAsync() => throw new NotSupportedException();
-        public Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows) => throw new NotSupportedException();
-        public Task ReportProgressAsync(TrialStatus status) => throw new NotSupportedException();
-        public Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows) => throw new NotSupportedException();
-        public Task ReportLogsAsync(TrialLogRow[] logs) => throw new NotSupportedException();
-        public Task<TrialLogRow[]> GetLogsAsync(string? trialId, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A coordinator whose first stream goes silent after one status (a lost wake-up, an activation gone without an error).</summary>
-    sealed class SilentCoordinator : ISweepCoordinatorGrain
+    sealed class SilentCoordinator : WatchOnlyCoordinator
     {
         public int Subscriptions { get; private set; }
 
-        public async IAsyncEnumerable<SweepStatus> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public override async IAsyncEnumerable<SweepStatus> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             await Task.Yield();
             if (++Subscriptions == 1)
@@ -55,15 +61,6 @@ public sealed class StatusStreamTests
             yield return new SweepStatus { SweepId = "s", State = SweepState.Completed, Total = 4, Completed = 4 };
         }
 
-        public Task<SweepSubmission> SubmitAsync(SweepSpec spec) => throw new NotSupportedException();
-        public Task<SweepStatus> GetStatusAsync() => throw new NotSupportedException("watch must not poll");
-        public Task<SweepResultsPage> GetResultsAsync(int offset, int count) => throw new NotSupportedException();
-        public Task CancelAsync() => throw new NotSupportedException();
-        public Task ReportMeasurementsAsync(string trialId, int attempt, MeasurementRow[] rows) => throw new NotSupportedException();
-        public Task ReportProgressAsync(TrialStatus status) => throw new NotSupportedException();
-        public Task ReportOutcomeAsync(TrialOutcome outcome, MeasurementRow[] lastRows) => throw new NotSupportedException();
-        public Task ReportLogsAsync(TrialLogRow[] logs) => throw new NotSupportedException();
-        public Task<TrialLogRow[]> GetLogsAsync(string? trialId, int count) => throw new NotSupportedException();
     }
 
     [Fact]
