@@ -65,25 +65,46 @@ public sealed class CosineStatisticsTests
     }
 
     [Fact]
-    public void PaperProtocolMatchesMeanOfPerSampleGradients()
+    public void PaperProtocolMatchesTheBlockMeansOfPerSampleGradientsPairByPair()
     {
-        // ⟨ḡ_I, ḡ_J⟩ is the block mean of the per-sample Gram; check one pair against it.
+        // ⟨ḡ_I, ḡ_J⟩ is the block mean of the per-sample Gram (the oracle: one autograd pass per sample, in float64).
+        // The sampler's draws are replayed from the same seed, so every pair the protocol measures is checked against
+        // its own two batches, not against any pair that happens to match.
         using var generator = new Generator(8);
         using var model = ModelFactory.Create(new ModelConfig { Width = 8, Depth = 2, Activation = Activation.Tanh }, [5], 3, generator);
         using var scope = NewDisposeScope();
-        var x = randn([4, 5], generator: generator);
-        var y = randint(0, 3, [4], generator: generator);
+        const int n = 10, b = 3, pairs = 12;
+        var x = randn([n, 5], generator: generator);
+        var y = randint(0, 3, [n], generator: generator);
         var gram = PerSampleGram.Oracle(model, x, y);
-        // Batches {0,1} and {2,3} (B = 2 of N = 4): replay the sampler's choice by brute force.
-        var stats = PaperProtocol.Measure(model, x, y, pairs: 1, batchSize: 2, new Random(21), bins: 10);
-        var candidates = new List<double>();
-        int[][] subsets = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
-        foreach (var a in subsets)
-            foreach (var b in subsets)
-            {
-                double ab = a.Sum(i => b.Sum(j => gram[i, j])), aa = a.Sum(i => a.Sum(j => gram[i, j])), bb = b.Sum(i => b.Sum(j => gram[i, j]));
-                candidates.Add(ab / Math.Sqrt(aa * bb));
-            }
-        Assert.Contains(candidates, c => Math.Abs(c - stats.Min) < 1e-5);
+        double Block(long[] a, long[] c) => a.Sum(i => c.Sum(j => gram[i, j]));
+
+        var replay = new Random(21);
+        var expected = new List<double>();
+        for (int p = 0; p < pairs; p++)
+        {
+            long[] first = PaperProtocol.Sample(replay, n, b), second = PaperProtocol.Sample(replay, n, b);
+            expected.Add(Block(first, second) / Math.Sqrt(Block(first, first) * Block(second, second)));
+        }
+        // The draws must make a test: distinct batches, and cosines of both signs or at least spread out.
+        Assert.True(expected.Max() - expected.Min() > 0.1, $"the replayed pairs' cosines hardly differ: {string.Join(", ", expected)}");
+
+        // One pair a call, from the same stream: each measured cosine against its own pair's.
+        var random = new Random(21);
+        for (int p = 0; p < pairs; p++)
+        {
+            var one = PaperProtocol.Measure(model, x, y, pairs: 1, batchSize: b, random, bins: 10);
+            Assert.True(Math.Abs(one.Min - expected[p]) < 1e-5, $"pair {p}: measured {one.Min}, the oracle's {expected[p]}");
+        }
+        // All pairs in one call: the same statistics as the oracle's cosines give.
+        var all = PaperProtocol.Measure(model, x, y, pairs, b, new Random(21), bins: 10);
+        var oracle = CosineStatistics.From(expected, 10);
+        Assert.Equal(oracle.Count, all.Count);
+        foreach (var (name, got, want) in new[] { ("min", all.Min, oracle.Min), ("p05", all.P05, oracle.P05), ("median", all.Median, oracle.Median),
+                     ("mean", all.Mean, oracle.Mean), ("fraction negative", all.FractionNegative, oracle.FractionNegative) })
+            Assert.True(Math.Abs(got - want) < 1e-5, $"{name}: measured {got}, the oracle's {want}");
+        // Bins compared exactly only because no cosine lies near a bin's edge (another CPU's roundoff cannot move one across).
+        Assert.All(expected, c => Assert.True(Math.Abs(c * 5 - Math.Round(c * 5)) > 1e-4, $"cosine {c} lies at a bin edge"));
+        Assert.Equal(oracle.Histogram, all.Histogram);
     }
 }
