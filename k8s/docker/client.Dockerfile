@@ -14,6 +14,8 @@ COPY global.json Directory.Build.props Directory.Build.targets Directory.Package
 COPY build/ build/
 COPY grains/OrleansConfusion.Grains.Abstractions/OrleansConfusion.Grains.Abstractions.csproj grains/OrleansConfusion.Grains.Abstractions/
 COPY grains/OrleansConfusion.Engine/OrleansConfusion.Engine.csproj grains/OrleansConfusion.Engine/
+COPY grains/OrleansConfusion.Engine.Configuration/OrleansConfusion.Engine.Configuration.csproj grains/OrleansConfusion.Engine.Configuration/
+COPY grains/OrleansConfusion.Sweeps/OrleansConfusion.Sweeps.csproj grains/OrleansConfusion.Sweeps/
 COPY grains/OrleansConfusion.Grains/OrleansConfusion.Grains.csproj grains/OrleansConfusion.Grains/
 COPY client/OrleansConfusion.Cli.csproj client/
 RUN dotnet restore client/OrleansConfusion.Cli.csproj -r linux-x64 -p:SelfContained=true -p:NuGetAudit=${NUGET_AUDIT}

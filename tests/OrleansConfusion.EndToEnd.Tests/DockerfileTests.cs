@@ -83,6 +83,31 @@ public sealed partial class DockerfileTests
         Assert.Contains("--no-restore", publish);
     }
 
+    [Theory]
+    [MemberData(nameof(Dockerfiles))]
+    public void The_restore_layer_copies_every_project_the_published_one_references(string dockerfile)
+    {
+        var lines = Instructions(dockerfile).ToList();
+        var restore = lines.FindIndex(l => l.Contains("dotnet restore", StringComparison.Ordinal));
+        var copied = lines.Take(restore).Where(l => l.StartsWith("COPY ", StringComparison.Ordinal))
+            .SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..^1])
+            .Where(p => p.EndsWith(".csproj", StringComparison.Ordinal)).Select(p => Path.GetFullPath(RepoPaths.File(p))).ToHashSet();
+        string root = ProjectPath().Match(lines[restore]).Value;
+
+        // The published project and every ProjectReference below it, conditional ones included (a build argument may
+        // turn them on): a project missing from the layer has no assets file, and the publish fails (NETSDK1004).
+        var needed = new HashSet<string>();
+        var pending = new Stack<string>([RepoPaths.File(root)]);
+        while (pending.TryPop(out var project))
+        {
+            if (!needed.Add(Path.GetFullPath(project))) continue;
+            foreach (var reference in System.Xml.Linq.XDocument.Load(project).Descendants("ProjectReference"))
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, reference.Attribute("Include")!.Value)));
+        }
+        var missing = needed.Where(p => !copied.Contains(p)).Select(p => Path.GetRelativePath(RepoPaths.Root, p)).Order().ToList();
+        Assert.True(missing.Count == 0, $"{dockerfile}: the restore layer lacks {string.Join(", ", missing)}");
+    }
+
     /// <summary>Instructions with line continuations joined and comments dropped.</summary>
     static IEnumerable<string> Instructions(string dockerfile) =>
         File.ReadAllText(RepoPaths.File("k8s", "docker", dockerfile))
