@@ -51,6 +51,10 @@ internal sealed class CoordinatorOutput(string sweepId, Func<SweepRecorder?> rec
         if (rows.Count == 0 || recorder() is not { } r) return;
         _recent.Add(rows);
         await WritingAsync(() => r.Output.AppendLogsAsync(rows));
+        // A line that arrives after the sweep's end (a trial's late warning) has no timer left to seal it: sealed now,
+        // as a small part of its own beside the compacted ones, so the ended dataset holds it and the record stays empty.
+        if (store.State.State is SweepState.Completed or SweepState.Cancelled)
+            await WritingAsync(() => r.Output.SealDueAsync(DateTime.MaxValue));
     }
 
     /// <summary>

@@ -29,6 +29,13 @@ internal sealed class SweepEnding(string sweepId, SweepStateStore store, ILogger
             logger.LogInformation("Sweep {Sweep} {State}: sealed and compacted {Directory} ({Rows} measurements) in {Seconds:F1} s",
                 sweepId, state.State, recorder.Output.Directory, recorder.Sweep.Ledger.MeasurementRows, clock.Elapsed.TotalSeconds);
             ended();
+            // What arrived while the final files were written (a late log line) is sealed too: from here on the sweep
+            // is over, and anything later is sealed as it comes (CoordinatorOutput.LogAsync).
+            try { await recorder.Output.SealDueAsync(DateTime.MaxValue); }
+            catch (Exception e) when (e is IOException or OutputSupersededException)
+            {
+                logger.LogWarning(e, "Sweep {Sweep}: could not seal what arrived during its end; it stays in the record for the next activation", sweepId);
+            }
             try { await store.SaveAsync(); }
             catch (Exception e) when (store.FencedBy is null)
             {
