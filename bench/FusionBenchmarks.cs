@@ -9,7 +9,7 @@ using OrleansConfusion.Grains;
 namespace OrleansConfusion.Bench;
 
 /// <summary>
-/// Seed fusion (issue #15): S = 5 seeds of one configuration trained one after another by
+/// Seed fusion (issue #15): S = 5 seeds of one configuration (and, issue #24, 4 learning rates × 5 seeds) trained one after another by
 /// <see cref="TrialRunner"/> against the same 5 as one <see cref="FusedTrialRunner"/> group, training and
 /// every measurement included. The configuration is examples/quick.yaml's (sphere d = 16, 1024/256 samples,
 /// 4 classes, MLP depth 2, He init, lr 0.05, batch 64, 3 epochs, paper protocol 20 pairs of 64, per-sample
@@ -23,6 +23,9 @@ internal static class FusionBenchmarks
 {
     const int Seeds = 5;
 
+    /// <summary>Four learning rates of one shape fused with the seeds (issue #24): a group of 20 members, one model.</summary>
+    static readonly double[] LearningRates = [0.01, 0.02, 0.05, 0.1];
+
     public static void Run(Action<string, double> report, bool quick)
     {
         int repeats = quick ? 1 : 7;
@@ -30,29 +33,42 @@ internal static class FusionBenchmarks
         foreach (int width in new[] { 16, 64, 256 })
         {
             var configs = Enumerable.Range(0, Seeds).Select(seed => QuickYaml(width, seed)).ToList();
-            using var data = DatasetLoader.Load(configs[0].Dataset);
-            // One of each first: JIT and libtorch's first-call costs are not the steady state a sweep sees.
-            RunAlone(configs, data);
-            RunFused(configs, data);
-            var alone = new List<double>();
-            var fused = new List<double>();
-            for (int r = 0; r < repeats; r++)
-            {
-                var clock = Stopwatch.StartNew();
-                var aloneRows = RunAlone(configs, data);
-                alone.Add(clock.Elapsed.TotalSeconds);
-                clock.Restart();
-                var fusedRows = RunFused(configs, data);
-                fused.Add(clock.Elapsed.TotalSeconds);
-                worst = Math.Max(worst, MaxRelativeDifference(fusedRows, aloneRows));
-                // Where the time went: a fused seed's *Seconds are its share of the group's, so their sum over seeds is the group's.
-                Console.WriteLine($"#   run {r}: measurements {GradientSeconds(aloneRows) * 1e3:0} ms of {alone[^1] * 1e3:0} unfused (per-sample {PerSampleSeconds(aloneRows) * 1e3:0}), " +
-                    $"{GradientSeconds(fusedRows) * 1e3:0} ms of {fused[^1] * 1e3:0} fused (per-sample {PerSampleSeconds(fusedRows) * 1e3:0})");
-            }
-            Console.WriteLine($"# width {width}: {Seeds} unfused trials {Median(alone) * 1e3:0} ms, one fused group {Median(fused) * 1e3:0} ms (medians of {repeats})");
-            report($"fusion_speedup_mlp_w{width}_s{Seeds}", Median(alone) / Median(fused));
+            report($"fusion_speedup_mlp_w{width}_s{Seeds}", Compare($"width {width}", configs, repeats, ref worst));
         }
+        // Members that differ in their learning rate as well as their seed: 4 × 5 trials alone against one group of 20.
+        var lrSeeds = LearningRates.SelectMany(lr => Enumerable.Range(0, Seeds).Select(seed => QuickYaml(16, seed) is var c
+            ? c with { Training = c.Training with { LearningRate = lr } } : c)).ToList();
+        report($"fusion_speedup_mlp_w16_lr{LearningRates.Length}_s{Seeds}", Compare($"width 16 x {LearningRates.Length} learning rates", lrSeeds, repeats, ref worst));
         report("fusion_max_rel_diff", worst);
+    }
+
+    /// <summary>
+    /// The members trained one after another, then as one fused group, alternating; returns the ratio of the medians
+    /// and raises <paramref name="worst"/> to the largest difference between a fused member's rows and its run alone.
+    /// </summary>
+    static double Compare(string label, List<TrialConfig> configs, int repeats, ref double worst)
+    {
+        using var data = DatasetLoader.Load(configs[0].Dataset);
+        // One of each first: JIT and libtorch's first-call costs are not the steady state a sweep sees.
+        RunAlone(configs, data);
+        RunFused(configs, data);
+        var alone = new List<double>();
+        var fused = new List<double>();
+        for (int r = 0; r < repeats; r++)
+        {
+            var clock = Stopwatch.StartNew();
+            var aloneRows = RunAlone(configs, data);
+            alone.Add(clock.Elapsed.TotalSeconds);
+            clock.Restart();
+            var fusedRows = RunFused(configs, data);
+            fused.Add(clock.Elapsed.TotalSeconds);
+            worst = Math.Max(worst, MaxRelativeDifference(fusedRows, aloneRows));
+            // Where the time went: a fused seed's *Seconds are its share of the group's, so their sum over seeds is the group's.
+            Console.WriteLine($"#   run {r}: measurements {GradientSeconds(aloneRows) * 1e3:0} ms of {alone[^1] * 1e3:0} unfused (per-sample {PerSampleSeconds(aloneRows) * 1e3:0}), " +
+                $"{GradientSeconds(fusedRows) * 1e3:0} ms of {fused[^1] * 1e3:0} fused (per-sample {PerSampleSeconds(fusedRows) * 1e3:0})");
+        }
+        Console.WriteLine($"# {label}: {configs.Count} unfused trials {Median(alone) * 1e3:0} ms, one fused group {Median(fused) * 1e3:0} ms (medians of {repeats})");
+        return Median(alone) / Median(fused);
     }
 
     /// <summary>

@@ -5,10 +5,12 @@ using OrleansConfusion.Bench;
 
 // Prints `name: value` lines. Usage: dotnet run -c Release --project bench [-- --quick] [--only engine|cluster|scale|fusion]
 // No --only runs engine and cluster. `--only scale` (opt-in: about half an hour on 2 cores today) is the
-// coordinator's scaling (issue #11): no-op sweeps of 1k and 100k trials and 16-row sweeps of 10k and 100k;
+// coordinator's scaling (issue #11): no-op sweeps of 1k and 100k trials and 16-row sweeps of 10k and 100k, and 100k
+// no-op trials from a search space (4 training axes and a sampled learning rate, issue #24);
 // `--only scale --trials N` runs size N only, without and with rows (`--rows 0` or `--rows 16`: only that one);
 // `--timeout-min M` bounds each sweep (20).
-// `--only fusion` (opt-in, issue #15) is seed fusion: 5 seeds as 5 unfused trials against one fused group.
+// `--only fusion` (opt-in, issue #15) is seed fusion: 5 seeds as 5 unfused trials against one fused group, and (issue #24)
+// 4 learning rates × 5 seeds as 20 trials against one group.
 // Internal: --only quick-sweeps is the child process the cluster benchmark starts for examples/quick.yaml, and
 // --only scale-run --trials N --rows R --out DIR the one the scale benchmark starts per size.
 bool quick = args.Contains("--quick");
@@ -31,7 +33,7 @@ if (only == "quick-sweeps")
 }
 if (only == "scale-run")
 {
-    await ScaleBenchmarks.RunOneAsync(Report, trials!.Value, int.Parse(Option("--rows")!, CultureInfo.InvariantCulture), Option("--out")!, timeout);
+    await ScaleBenchmarks.RunOneAsync(Report, trials!.Value, int.Parse(Option("--rows")!, CultureInfo.InvariantCulture), Option("--out")!, timeout, args.Contains("--axes"));
     return 0;
 }
 if (only == "scale")

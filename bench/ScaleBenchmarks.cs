@@ -51,23 +51,23 @@ internal static class ScaleBenchmarks
     {
         if (rows is { } r && (trials is null || r is not (0 or Rows)))
             throw new ArgumentException($"--rows takes 0 or {Rows}, with --trials N");
-        (int Trials, int Rows)[] runs = trials is { } n
-            ? rows is { } only ? [(n, only)] : [(n, 0), (n, Rows)]
-            : [(1_000, 0), (10_000, Rows), (100_000, 0), (100_000, Rows)];
+        (int Trials, int Rows, bool Axes)[] runs = trials is { } n
+            ? rows is { } only ? [(n, only, false)] : [(n, 0, false), (n, Rows, false)]
+            : [(1_000, 0, false), (10_000, Rows, false), (100_000, 0, false), (100_000, Rows, false), (AxesTrials, 0, true)];
         var values = new Dictionary<string, double>();
         int failed = 0;
-        foreach (var (size, perTrial) in runs)
+        foreach (var (size, perTrial, axes) in runs)
         {
             string folder = Path.Combine(Path.GetTempPath(), "orleansconfusion-bench");
             Directory.CreateDirectory(folder);
             long free = new DriveInfo(Path.GetFullPath(folder)).AvailableFreeSpace;
             if (free < MinFreeBytes)
             {
-                Console.WriteLine($"# scale: stopped before {Label(size, perTrial)}: {free / (double)(1L << 30):0.#} GB free under {folder}, at least {MinFreeBytes >> 30} GB needed");
+                Console.WriteLine($"# scale: stopped before {Label(size, perTrial, axes)}: {free / (double)(1L << 30):0.#} GB free under {folder}, at least {MinFreeBytes >> 30} GB needed");
                 return 1;
             }
             int exit = await ClusterBenchmarks.InTempFolderAsync(output => runChild(
-                ["--only", "scale-run", "--trials", Invariant(size), "--rows", Invariant(perTrial), "--out", output, "--timeout-min", Invariant(timeout.TotalMinutes)],
+                ["--only", "scale-run", "--trials", Invariant(size), "--rows", Invariant(perTrial), "--out", output, "--timeout-min", Invariant(timeout.TotalMinutes), .. (axes ? ["--axes"] : Array.Empty<string>())],
                 line =>
                 {
                     Console.WriteLine(line);
@@ -79,13 +79,15 @@ internal static class ScaleBenchmarks
             if (exit != 0)
             {
                 failed++;
-                Console.WriteLine($"# scale: the {Label(size, perTrial)} run exited with {exit}");
+                Console.WriteLine($"# scale: the {Label(size, perTrial, axes)} run exited with {exit}");
             }
         }
         if (trials is null)
         {
             Ratio(report, values, "scale_growth_100k_vs_1k", "ms_per_trial", Label(100_000, 0), Label(1_000, 0));
             Ratio(report, values, "scale_memory_growth_100k_vs_10k", "peak_mb", Label(100_000, Rows), Label(10_000, Rows));
+            // The same 100,000 trials planned from a search space (4 training axes and a sampled one) against the grid's.
+            Ratio(report, values, "scale_axes_vs_grid_100k", "ms_per_trial", Label(AxesTrials, 0, axes: true), Label(100_000, 0));
         }
         return failed == 0 ? 0 : 1;
     }
@@ -109,12 +111,13 @@ internal static class ScaleBenchmarks
     /// per trial as `timeout` (`stopped` below 5 GB free or over half the machine's memory), and exits without
     /// waiting for the cluster to stop.
     /// </summary>
-    public static async Task RunOneAsync(Action<string, double> report, int trials, int rows, string output, TimeSpan timeout)
+    public static async Task RunOneAsync(Action<string, double> report, int trials, int rows, string output, TimeSpan timeout, bool axes = false)
     {
-        string label = Label(trials, rows);
+        if (axes && (trials != AxesTrials || rows != 0)) throw new ArgumentException($"--axes runs {AxesTrials} trials without rows");
+        string label = Label(trials, rows, axes);
         var meter = new StateWriteMeter();
         var trainer = new LastReturnTrainer(rows > 0 ? new RowsTrainer(rows) : new ClusterBenchmarks.NoOpTrainer());
-        var noOp = ClusterBenchmarks.NoOpSpec(trials, "bench-scale");
+        var noOp = axes ? AxesSpec() : ClusterBenchmarks.NoOpSpec(trials, "bench-scale");
         // Realistic measurement settings for the rows (20 histogram bins, paper pairs, per-sample M); the
         // trainer fakes them, so they cost nothing but the rows' size.
         var spec = rows == 0 ? noOp : noOp with { Measurement = new MeasurementSpec(), Training = new TrainingSpec { Epochs = rows - 1 } };
@@ -223,8 +226,30 @@ internal static class ScaleBenchmarks
     }
 
     /// <summary>"1k", "100k", "100k_rows16"; sizes not a multiple of 1000 as they are.</summary>
-    static string Label(int trials, int rows) =>
-        (trials % 1000 == 0 ? Invariant(trials / 1000) + "k" : Invariant(trials)) + (rows > 0 ? $"_rows{Invariant(rows)}" : "");
+    static string Label(int trials, int rows, bool axes = false) =>
+        (trials % 1000 == 0 ? Invariant(trials / 1000) + "k" : Invariant(trials)) + (rows > 0 ? $"_rows{Invariant(rows)}" : "") + (axes ? "_axes" : "");
+
+    const int AxesTrials = 100_000;
+
+    /// <summary>
+    /// 100,000 no-op trials from a search space as a researcher writes one (issue #24): 50 widths × momentum,
+    /// weight_decay, batch_size and lr_decay_factor lists of 2 × 5 quasi-random log-uniform learning rates × 25 seeds.
+    /// </summary>
+    static SweepSpec AxesSpec() => ClusterBenchmarks.NoOpSpec(AxesTrials, "bench-scale") with
+    {
+        Grid = new GridSpec { Widths = Enumerable.Range(1, 50).ToArray(), Depths = [1] },
+        Seeds = Enumerable.Range(0, 25).Select(s => (long)s).ToArray(),
+        Axes =
+        [
+            new AxisSpec { Field = "momentum", Values = [0, 0.9] },
+            new AxisSpec { Field = "weight_decay", Values = [0, 1e-4] },
+            new AxisSpec { Field = "batch_size", Values = [64, 128] },
+            new AxisSpec { Field = "lr_decay_factor", Values = [0.1, 0.5] },
+            new AxisSpec { Field = "lr", Sampled = new SampledValue { Distribution = "log_uniform", Low = 1e-3, High = 1 } },
+        ],
+        Samples = 5,
+        SampleSeed = 7,
+    };
 
     static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 
