@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DuckDB.NET.Data;
 using OrleansConfusion.EndToEnd.Tests.Infrastructure;
 
@@ -10,27 +9,22 @@ namespace OrleansConfusion.EndToEnd.Tests;
 /// with every measurement exactly once. Needs root (mount).
 /// </summary>
 [Trait("Category", "EndToEnd")]
-public sealed class DiskFullTests : IDisposable
+public sealed class DiskFullTests
 {
     const string SweepName = "e2e-diskfull";
     static readonly int[] Widths = [8, 12, 16, 20, 24, 32];
     const int Steps = 1000;
     const int MeasureEvery = 50;
 
-    readonly TempDirectory _dir = new("oc-e2e-diskfull-");
-    string Disk => Path.Combine(_dir.Path, "disk");
-    bool _mounted;
-
     [Fact]
     public async Task A_disk_that_fills_fails_the_sweep_with_its_path_and_reason_and_a_rerun_after_freeing_space_completes_it_exactly()
     {
-        Directory.CreateDirectory(Disk);
-        await RunOkAsync(RequiredTool.Find("mount"), "-t", "tmpfs", "-o", "size=16m", "tmpfs", Disk);
-        _mounted = true;
-        string spec = SweepSpecs.Write(_dir.Path, SweepName, Widths, Steps, MeasureEvery);
-        string output = Path.Combine(Disk, "runs");
+        using var dir = new TempDirectory("oc-e2e-diskfull-");
+        using var disk = new Tmpfs(dir.Combine("disk"), "16m");
+        string spec = SweepSpecs.Write(dir.Path, SweepName, Widths, Steps, MeasureEvery);
+        string output = Path.Combine(disk.Path, "runs");
         string sweepDir = Path.Combine(output, SweepName);
-        string filler = Path.Combine(Disk, "filler");
+        string filler = Path.Combine(disk.Path, "filler");
 
         using (var run = new ManagedProcess("confusion run", "dotnet", [RepoPaths.CliDll, "run", spec, "--out", output]))
         {
@@ -41,7 +35,7 @@ public sealed class DiskFullTests : IDisposable
                 Assert.True(DateTime.UtcNow < deadline, $"no trial finished within 5 minutes\n{run.Tail()}");
                 await Task.Delay(50);
             }
-            long filled = Fill(filler);
+            long filled = Tmpfs.Fill(filler);
             int exitCode = await run.WaitForExitAsync(TimeSpan.FromMinutes(3));
             Assert.True(exitCode == 1, $"a full disk should fail the sweep (exit 1), got {exitCode} after filling {filled} bytes\n{run.Tail(60)}");
             string said = run.Output;
@@ -66,43 +60,5 @@ public sealed class DiskFullTests : IDisposable
             SweepOutputChecks.Text(db, $"SELECT string_agg(trial_id || ' ' || n || ' rows up to step ' || top, ', ') FROM (SELECT trial_id, count(*) AS n, max(step) AS top FROM read_parquet('{metrics}') GROUP BY trial_id)") +
             $"\nthe rerun said:\n{again}");
         Assert.Equal(Widths.Length * perTrial, SweepOutputChecks.Scalar(db, $"SELECT count(DISTINCT (trial_id, step)) FROM read_parquet('{metrics}')"));
-    }
-
-    /// <summary>Writes <paramref name="path"/> until the file system refuses (ENOSPC); returns the bytes written.</summary>
-    static long Fill(string path)
-    {
-        var chunk = new byte[1 << 16];
-        long written = 0;
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-        try
-        {
-            while (true)
-            {
-                stream.Write(chunk);
-                written += chunk.Length;
-            }
-        }
-        catch (IOException)
-        {
-            return written;
-        }
-    }
-
-    static async Task RunOkAsync(string program, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        string error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {process.ExitCode}: {error} (this test needs root)");
-    }
-
-    public void Dispose()
-    {
-        if (_mounted)
-        {
-            using var umount = Process.Start("umount", ["-l", Disk]);
-            umount.WaitForExit();
-        }
-        _dir.Dispose();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansConfusion.Grains.Abstractions;
 
@@ -9,31 +8,21 @@ namespace OrleansConfusion.Grains.Tests;
 /// disk refuses part-way throws and leaves nothing of itself in the file (its lines were never acknowledged: read back,
 /// a refused outcome would count as recorded), and once space is free again every line appended after it reads back whole.
 /// </summary>
-public sealed class FullDiskRecordTests : IDisposable
+public sealed class FullDiskRecordTests
 {
-    readonly TempDirectory _dir = new("oc-record-full-");
-    string Disk => Path.Combine(_dir.Path, "disk");
-    bool _mounted;
-
     [Fact]
     public async Task An_append_the_disk_refuses_part_way_leaves_no_torn_line_before_the_next()
     {
-        Directory.CreateDirectory(Disk);
-        Run("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", Disk);
-        _mounted = true;
-        string path = Path.Combine(Disk, "segment.jsonl");
-        string filler = Path.Combine(Disk, "filler");
+        using var dir = new TempDirectory("oc-record-full-");
+        using var disk = new Tmpfs(dir.Combine("disk"), "1m");
+        string path = Path.Combine(disk.Path, "segment.jsonl");
+        string filler = Path.Combine(disk.Path, "filler");
         var writer = new JsonLinesWriter<TrialLogRow>(path, RecordJson.Default.TrialLogRow);
         await using (writer)
         {
             await writer.AppendAsync(Rows("before", 10));
             // The disk full, then one page (4 KiB) freed: the next append of about 20 KiB is written part-way.
-            using (var fill = new FileStream(filler, FileMode.CreateNew))
-            {
-                var chunk = new byte[4096];
-                try { while (true) fill.Write(chunk); }
-                catch (IOException) { }
-            }
+            Tmpfs.Fill(filler);
             using (var fill = new FileStream(filler, FileMode.Open)) fill.SetLength(fill.Length - 4096);
             await Assert.ThrowsAnyAsync<IOException>(() => writer.AppendAsync(Rows("refused", 200)));
 
@@ -54,18 +43,4 @@ public sealed class FullDiskRecordTests : IDisposable
         {
             TrialId = $"t{i}", Attempt = 1, Level = "info", Message = $"{prefix} {i} {new string('x', 80)}", At = DateTime.UnixEpoch,
         }).ToList();
-
-    static void Run(string program, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited {process.ExitCode}: {error} (this test needs root, as CI has)");
-    }
-
-    public void Dispose()
-    {
-        if (_mounted) Run("umount", "-l", Disk);
-        _dir.Dispose();
-    }
 }
